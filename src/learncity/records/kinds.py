@@ -1,0 +1,37 @@
+"""Outcome kinds and the framework category each belongs to by default. Pure: no Django."""
+
+from __future__ import annotations
+
+# kind code -> (English label, Chinese label, default category code)
+OUTCOME_KINDS: dict[str, tuple[str, str, str]] = {
+    "course": ("Course", "课程", "academic"),
+    "degree": ("Degree or diploma", "学历学位", "academic"),
+    "vocational_certificate": (
+        "Vocational qualification certificate",
+        "职业资格证书",
+        "vocational",
+    ),
+    "skill_certificate": ("Skill-level certificate", "职业技能等级证书", "vocational"),
+    "training": ("Training", "培训", "vocational"),
+    "online_course": ("Online course", "在线课程", "vocational"),
+    "culture_leisure": ("Culture or leisure course", "文化休闲课程", "culture_leisure"),
+    "work_experience": ("Work experience", "工作经历", "work_experience"),
+    "social_practice": ("Social practice or volunteering", "社会实践/志愿服务", "social_practice"),
+    "competition_award": ("Competition award", "竞赛获奖", "social_practice"),
+}
+
+SELF_REPORTABLE_KINDS = ("work_experience", "social_practice", "online_course", "culture_leisure")
+
+
+def find_kind(value: str) -> str | None:
+    """Find a kind by code, English or Chinese label, as typed in a form or spreadsheet."""
+    value = value.strip()
+    folded = value.casefold()
+    for code, (en, zh, _category) in OUTCOME_KINDS.items():
+        if folded in (code, en.casefold()) or value == zh:
+            return code
+    return None
+
+
+def default_category(kind: str) -> str:
+    return OUTCOME_KINDS[kind][2]

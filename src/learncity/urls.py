@@ -1,0 +1,15 @@
+"""URL map: portal pages, the admin, the API, language switching, evidence files."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from learncity.api.api import build_api
+
+api = build_api()
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("learncity.portal.urls")),
+]
