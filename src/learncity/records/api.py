@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from learncity.access import Actor
 from learncity.api.auth import API_AUTH, actor_of
@@ -112,7 +113,7 @@ def deposit_one(
 ):
     """Deposit one outcome. Send an Idempotency-Key so a retry never duplicates."""
     status, body = _deposit(request, [outcome], institution, idempotency_key)
-    return status, body["outcomes"][0]
+    return Status(status, body["outcomes"][0])
 
 
 @router.post("/batch", response={201: BatchOut, 200: BatchOut}, auth=API_AUTH)
@@ -123,7 +124,7 @@ def deposit_batch(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
     """Deposit up to 1,000 outcomes, all or none."""
-    return _deposit(request, batch.outcomes, institution, idempotency_key)
+    return Status(*_deposit(request, batch.outcomes, institution, idempotency_key))
 
 
 @router.post("/import", response=ImportOut, auth=API_AUTH)

@@ -1,0 +1,61 @@
+"""The learncity command: import with an exit status, demo data, settings."""
+
+import pytest
+from typer.testing import CliRunner
+
+from learncity.cli import app
+
+from .conftest import valid_id
+from .test_import import good_rows, write_csv
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def people(make_learner):
+    return [make_learner(name=f"学员{i}", id_number=valid_id(seq=200 + 2 * i)) for i in range(5)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_outcomes_reports_and_exits_1_when_refused(tmp_path, institution, people):
+    rows = good_rows(people)
+    rows[0][7] = "-1"  # hours
+    path = write_csv(tmp_path / "bad.csv", rows)
+    result = runner.invoke(app, ["import-outcomes", str(path), "--institution", "SOU"])
+    assert result.exit_code == 1
+    assert "row 2" in result.output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_outcomes_succeeds_with_a_summary(tmp_path, institution, people):
+    path = write_csv(tmp_path / "good.csv", good_rows(people))
+    result = runner.invoke(app, ["import-outcomes", str(path), "--institution", "SOU"])
+    assert result.exit_code == 0, result.output
+    assert "accepted: 5" in result.output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unknown_institution_code_is_refused(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("x")
+    result = runner.invoke(app, ["import-outcomes", str(path), "--institution", "NOPE"])
+    assert result.exit_code == 1 and "NOPE" in result.output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_data_loads_twice_without_change_and_prints_logins():
+    first = runner.invoke(app, ["demo"])
+    second = runner.invoke(app, ["demo"])
+    assert first.exit_code == second.exit_code == 0, first.output
+    for name in ("learner", "officer", "reviewer", "admin"):
+        assert name in first.output
+    from learncity.records.models import Outcome
+
+    assert Outcome.objects.count() == 4
+
+
+def test_settings_lists_every_setting():
+    from learncity.config import SETTINGS
+
+    result = runner.invoke(app, ["settings"], env={"COLUMNS": "200"})
+    assert all(s.name in result.output for s in SETTINGS)
