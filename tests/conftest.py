@@ -34,30 +34,52 @@ def system():
 
 @pytest.fixture
 def institution(db, system):
-    return create_institution(system, code="SOU", name_zh="上海开放大学",
-                              name_en="Shanghai Open University", kind="open_university",
-                              district_code="310106", uscc=make_uscc("52310000MJ0000001"))
+    return create_institution(
+        system,
+        code="SOU",
+        name_zh="上海开放大学",
+        name_en="Shanghai Open University",
+        kind="open_university",
+        district_code="310106",
+        uscc=make_uscc("52310000MJ0000001"),
+    )
 
 
 @pytest.fixture
 def other_institution(db, system):
-    return create_institution(system, code="XHEU", name_zh="徐汇区老年大学", kind="elderly_university",
-                              district_code="310104", uscc=make_uscc("12310104MB0000003"))
+    return create_institution(
+        system,
+        code="XHEU",
+        name_zh="徐汇区老年大学",
+        kind="elderly_university",
+        district_code="310104",
+        uscc=make_uscc("12310104MB0000003"),
+    )
 
 
 @pytest.fixture
 def make_learner(db, system):
     counter = iter(range(1, 100000, 2))
 
-    def make(name: str = "王建国", id_number: str | None = None, username: str | None = None,
-             district: str = "310104", **extra):
+    def make(
+        name: str = "王建国",
+        id_number: str | None = None,
+        username: str | None = None,
+        district: str = "310104",
+        **extra,
+    ):
         seq = next(counter)
         number = id_number or valid_id(seq=seq % 1000)
-        reg = Registration(name=name, doc_type=extra.pop("doc_type", "cn_resident"),
-                           id_number=number, district_code=district,
-                           hukou=extra.pop("hukou", "local"),
-                           username=username or f"learner{seq}", password="correct-horse-9",
-                           **extra)
+        reg = Registration(
+            name=name,
+            doc_type=extra.pop("doc_type", "cn_resident"),
+            id_number=number,
+            district_code=district,
+            hukou=extra.pop("hukou", "local"),
+            username=username or f"learner{seq}",
+            password="correct-horse-9",
+            **extra,
+        )
         return register_learner(system, reg)
 
     return make
@@ -100,8 +122,9 @@ def auditor(staff):
 
 @pytest.fixture
 def api_token(officer_actor, institution):
-    _key, token = issue_api_key(officer_actor, institution, "test platform",
-                                ["outcomes:read", "outcomes:write"])
+    _key, token = issue_api_key(
+        officer_actor, institution, "test platform", ["outcomes:read", "outcomes:write"]
+    )
     return token
 
 
@@ -113,8 +136,17 @@ def key_actor(api_token):
 
 
 def outcome_values(learner_id: str, name: str = "王建国", **overrides) -> dict[str, str]:
-    values = {"id_number": learner_id, "name": name, "kind": "course", "title": "公共管理导论",
-              "code": "SOU-PA-101", "hours": "48", "credits": "3", "result": "86",
-              "started_on": "2023-02-20", "completed_on": "2023-06-30"}
+    values = {
+        "id_number": learner_id,
+        "name": name,
+        "kind": "course",
+        "title": "公共管理导论",
+        "code": "SOU-PA-101",
+        "hours": "48",
+        "credits": "3",
+        "result": "86",
+        "started_on": "2023-02-20",
+        "completed_on": "2023-06-30",
+    }
     values.update(overrides)
     return values

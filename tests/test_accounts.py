@@ -14,9 +14,15 @@ from .conftest import valid_id
 
 
 def registration(**overrides):
-    values = dict(name="李梅", doc_type="cn_resident", id_number=valid_id(seq=42),
-                  district_code="310115", hukou="non_local", username="limei",
-                  password="correct-horse-9")
+    values = dict(
+        name="李梅",
+        doc_type="cn_resident",
+        id_number=valid_id(seq=42),
+        district_code="310115",
+        hukou="non_local",
+        username="limei",
+        password="correct-horse-9",
+    )
     values.update(overrides)
     return Registration(**values)
 
@@ -84,8 +90,12 @@ def test_an_unknown_district_is_refused(db, system):
 
 
 def test_a_passport_holder_can_open_an_account(db, system):
-    learner = register_learner(system, registration(doc_type="passport", id_number="E12345678",
-                                                    doc_country="USA", name="John Smith"))
+    learner = register_learner(
+        system,
+        registration(
+            doc_type="passport", id_number="E12345678", doc_country="USA", name="John Smith"
+        ),
+    )
     assert learner.doc_country == "USA" and learner.birth_date is None
     assert find_learner("passport", "E12345678", "USA") == learner
     assert find_learner("passport", "E12345678", "GBR") is None

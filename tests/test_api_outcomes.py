@@ -40,10 +40,18 @@ def test_a_retry_with_the_same_idempotency_key_does_not_duplicate(client_with_ke
 
 
 def test_reusing_an_idempotency_key_for_other_data_is_a_conflict(client_with_key, learner):
-    post(client_with_key, "/api/v1/outcomes", outcome_values(valid_id(seq=21)),
-         HTTP_IDEMPOTENCY_KEY="abc-2")
-    other = post(client_with_key, "/api/v1/outcomes",
-                 outcome_values(valid_id(seq=21), title="另一门课"), HTTP_IDEMPOTENCY_KEY="abc-2")
+    post(
+        client_with_key,
+        "/api/v1/outcomes",
+        outcome_values(valid_id(seq=21)),
+        HTTP_IDEMPOTENCY_KEY="abc-2",
+    )
+    other = post(
+        client_with_key,
+        "/api/v1/outcomes",
+        outcome_values(valid_id(seq=21), title="另一门课"),
+        HTTP_IDEMPOTENCY_KEY="abc-2",
+    )
     assert other.status_code == 409
     assert other.json()["code"] == "idempotency_conflict"
     assert Outcome.objects.count() == 1
@@ -57,8 +65,12 @@ def test_a_batch_is_all_or_nothing_with_each_problem_listed(client_with_key, lea
     problems = response.json()["details"]
     assert {(p["row"], p["column"]) for p in problems} == {(2, "hours"), (2, "completed_on")}
     assert Outcome.objects.count() == 0
-    ok = post(client_with_key, "/api/v1/outcomes/batch", {"outcomes": [good, good]},
-              HTTP_IDEMPOTENCY_KEY="batch-1")
+    ok = post(
+        client_with_key,
+        "/api/v1/outcomes/batch",
+        {"outcomes": [good, good]},
+        HTTP_IDEMPOTENCY_KEY="batch-1",
+    )
     assert ok.status_code == 201 and ok.json()["count"] == 2
 
 
@@ -69,28 +81,41 @@ def test_an_unknown_learner_is_an_error_never_a_new_account(client_with_key, lea
 
 
 def test_a_name_that_does_not_match_the_account_is_refused(client_with_key, learner):
-    response = post(client_with_key, "/api/v1/outcomes",
-                    outcome_values(valid_id(seq=21), name="王建"))
+    response = post(
+        client_with_key, "/api/v1/outcomes", outcome_values(valid_id(seq=21), name="王建")
+    )
     assert response.status_code == 400
     assert response.json()["field"] == "name"
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("hours", "-1"), ("hours", "99999"), ("completed_on", "2099-12-31"),
-    ("completed_on", "2023-02-30"), ("result", "excellent-ish"), ("kind", "nap"),
-    ("id_number", "110105194912310021"), ("evidence_url", "ftp://x"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("hours", "-1"),
+        ("hours", "99999"),
+        ("completed_on", "2099-12-31"),
+        ("completed_on", "2023-02-30"),
+        ("result", "excellent-ish"),
+        ("kind", "nap"),
+        ("id_number", "110105194912310021"),
+        ("evidence_url", "ftp://x"),
+    ],
+)
 def test_bad_values_are_refused_naming_the_field(client_with_key, learner, field, value):
-    response = post(client_with_key, "/api/v1/outcomes",
-                    outcome_values(valid_id(seq=21), **{field: value}))
+    response = post(
+        client_with_key, "/api/v1/outcomes", outcome_values(valid_id(seq=21), **{field: value})
+    )
     assert response.status_code == 400
     assert response.json()["field"] == field
     assert response.json()["message"]
 
 
 def test_end_before_start_is_refused(client_with_key, learner):
-    response = post(client_with_key, "/api/v1/outcomes", outcome_values(
-        valid_id(seq=21), started_on="2023-07-01", completed_on="2023-06-30"))
+    response = post(
+        client_with_key,
+        "/api/v1/outcomes",
+        outcome_values(valid_id(seq=21), started_on="2023-07-01", completed_on="2023-06-30"),
+    )
     assert response.status_code == 400 and response.json()["code"] == "outcome.end_before_start"
 
 
@@ -118,10 +143,12 @@ def test_a_read_only_key_cannot_deposit(client, officer_actor, institution, lear
     assert response.status_code == 403
 
 
-def test_an_institution_cannot_deposit_for_another_institution(client_with_key, learner,
-                                                               other_institution):
-    response = post(client_with_key, "/api/v1/outcomes?institution=XHEU",
-                    outcome_values(valid_id(seq=21)))
+def test_an_institution_cannot_deposit_for_another_institution(
+    client_with_key, learner, other_institution
+):
+    response = post(
+        client_with_key, "/api/v1/outcomes?institution=XHEU", outcome_values(valid_id(seq=21))
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
     assert Outcome.objects.count() == 0

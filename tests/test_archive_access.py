@@ -12,10 +12,15 @@ from .conftest import outcome_values, valid_id
 def two_learners(make_learner, institution, system):
     alice = make_learner(name="王芳", id_number=valid_id(seq=101), username="alice")
     bob = make_learner(name="李强", id_number=valid_id(seq=103), username="bob")
-    deposit_outcomes(system, institution, [outcome_values(valid_id(seq=101), name="王芳")],
-                     source="api")
-    deposit_outcomes(system, institution, [outcome_values(valid_id(seq=103), name="李强",
-                                                          title="Bob's course")], source="api")
+    deposit_outcomes(
+        system, institution, [outcome_values(valid_id(seq=101), name="王芳")], source="api"
+    )
+    deposit_outcomes(
+        system,
+        institution,
+        [outcome_values(valid_id(seq=103), name="李强", title="Bob's course")],
+        source="api",
+    )
     return alice, bob
 
 
@@ -39,8 +44,9 @@ def test_one_learner_cannot_read_another_learners_archive(client, two_learners):
     assert other.status_code == 403
 
 
-def test_a_reviewer_sees_the_archive_with_the_identity_number_masked(client, two_learners,
-                                                                      reviewer):
+def test_a_reviewer_sees_the_archive_with_the_identity_number_masked(
+    client, two_learners, reviewer
+):
     _alice, bob = two_learners
     client.force_login(reviewer)
     body = client.get(f"/api/v1/learners/{bob.learner_no}/archive").json()
@@ -49,11 +55,16 @@ def test_a_reviewer_sees_the_archive_with_the_identity_number_masked(client, two
     assert valid_id(seq=103) not in page and bob.id_masked in page
 
 
-def test_an_officer_sees_only_their_institutions_outcomes(client, two_learners, staff,
-                                                           other_institution, system):
+def test_an_officer_sees_only_their_institutions_outcomes(
+    client, two_learners, staff, other_institution, system
+):
     _alice, bob = two_learners
-    deposit_outcomes(system, other_institution,
-                     [outcome_values(valid_id(seq=103), name="李强", title="书法")], source="api")
+    deposit_outcomes(
+        system,
+        other_institution,
+        [outcome_values(valid_id(seq=103), name="李强", title="书法")],
+        source="api",
+    )
     xheu_officer = staff("xheu", "officer", other_institution)
     client.force_login(xheu_officer)
     body = client.get(f"/api/v1/learners/{bob.learner_no}/archive").json()
@@ -61,11 +72,21 @@ def test_an_officer_sees_only_their_institutions_outcomes(client, two_learners, 
 
 
 def test_the_archive_filters_by_category_and_year(client, learner, institution, system):
-    deposit_outcomes(system, institution, [
-        outcome_values(valid_id(seq=21)),
-        outcome_values(valid_id(seq=21), kind="culture_leisure", title="书法入门",
-                       started_on="2024-03-01", completed_on="2024-06-28"),
-    ], source="api")
+    deposit_outcomes(
+        system,
+        institution,
+        [
+            outcome_values(valid_id(seq=21)),
+            outcome_values(
+                valid_id(seq=21),
+                kind="culture_leisure",
+                title="书法入门",
+                started_on="2024-03-01",
+                completed_on="2024-06-28",
+            ),
+        ],
+        source="api",
+    )
     client.force_login(learner.user)
     assert client.get("/api/v1/me/archive?category=culture_leisure").json()["count"] == 1
     assert client.get("/api/v1/me/archive?year=2023").json()["count"] == 1
@@ -73,12 +94,15 @@ def test_the_archive_filters_by_category_and_year(client, learner, institution, 
     assert "书法入门" in page and "公共管理导论" not in page
 
 
-def test_a_correction_is_a_new_version_and_the_history_stays(client, learner, institution,
-                                                            officer, system):
-    [first] = deposit_outcomes(system, institution, [outcome_values(valid_id(seq=21))],
-                               source="api")
-    second = correct_outcome(actor_for_user(officer), first.pk, {"result": "90"},
-                             reason="marking error")
+def test_a_correction_is_a_new_version_and_the_history_stays(
+    client, learner, institution, officer, system
+):
+    [first] = deposit_outcomes(
+        system, institution, [outcome_values(valid_id(seq=21))], source="api"
+    )
+    second = correct_outcome(
+        actor_for_user(officer), first.pk, {"result": "90"}, reason="marking error"
+    )
     first.refresh_from_db()
     assert (first.result, first.is_current, first.status) == ("86", False, "superseded")
     assert (second.result, second.version, second.lineage) == ("90", 2, first.lineage)
@@ -89,12 +113,14 @@ def test_a_correction_is_a_new_version_and_the_history_stays(client, learner, in
     assert "86" in history and "90" in history
 
 
-def test_another_institution_cannot_correct_an_outcome(learner, institution, other_institution,
-                                                        staff, system):
+def test_another_institution_cannot_correct_an_outcome(
+    learner, institution, other_institution, staff, system
+):
     from learncity.errors import PermissionDenied
 
-    [first] = deposit_outcomes(system, institution, [outcome_values(valid_id(seq=21))],
-                               source="api")
+    [first] = deposit_outcomes(
+        system, institution, [outcome_values(valid_id(seq=21))], source="api"
+    )
     intruder = actor_for_user(staff("xheu", "officer", other_institution))
     with pytest.raises(PermissionDenied):
         correct_outcome(intruder, first.pk, {"result": "100"}, reason="please")

@@ -19,10 +19,22 @@ HEADER = template_header()
 
 
 def row(learner_id, name="王建国", **overrides):
-    values = {"id_type": "居民身份证", "id_country": "", "id_number": learner_id, "name": name,
-              "kind": "培训", "title": "老年人智能手机应用", "code": "PT-DIG-02", "hours": "16",
-              "credits": "", "result": "通过", "started_on": "2025-04-01",
-              "completed_on": "2025-05-20", "evidence_url": "", "reference": ""}
+    values = {
+        "id_type": "居民身份证",
+        "id_country": "",
+        "id_number": learner_id,
+        "name": name,
+        "kind": "培训",
+        "title": "老年人智能手机应用",
+        "code": "PT-DIG-02",
+        "hours": "16",
+        "credits": "",
+        "result": "通过",
+        "started_on": "2025-04-01",
+        "completed_on": "2025-05-20",
+        "evidence_url": "",
+        "reference": "",
+    }
     values.update(overrides)
     return [values[h.split()[-1]] for h in HEADER]
 
@@ -56,16 +68,18 @@ def good_rows(people):
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
-def test_csv_in_every_encoding_excel_writes_is_imported(tmp_path, system, institution, people,
-                                                        encoding):
+def test_csv_in_every_encoding_excel_writes_is_imported(
+    tmp_path, system, institution, people, encoding
+):
     path = write_csv(tmp_path / "outcomes.csv", good_rows(people), encoding=encoding)
     result = import_outcomes(system, institution, path, "outcomes.csv")
     assert result.batch.rows_accepted == 5
     assert set(Outcome.objects.values_list("title", flat=True)) == {"老年人智能手机应用"}
 
 
-def test_an_xlsx_file_is_imported_with_dates_as_excel_stores_them(tmp_path, system, institution,
-                                                                  people):
+def test_an_xlsx_file_is_imported_with_dates_as_excel_stores_them(
+    tmp_path, system, institution, people
+):
     from datetime import datetime
 
     rows = good_rows(people)
@@ -76,8 +90,9 @@ def test_an_xlsx_file_is_imported_with_dates_as_excel_stores_them(tmp_path, syst
     assert Outcome.objects.filter(completed_on="2025-05-20").count() == 5
 
 
-def test_a_file_with_bad_rows_is_refused_whole_with_a_row_by_row_report(tmp_path, system,
-                                                                        institution, people):
+def test_a_file_with_bad_rows_is_refused_whole_with_a_row_by_row_report(
+    tmp_path, system, institution, people
+):
     rows = good_rows(people)
     rows[1][HEADER.index("学时 hours")] = "-4"
     rows[3][HEADER.index("证件号码 id_number")] = "110105194912310021"
@@ -91,8 +106,9 @@ def test_a_file_with_bad_rows_is_refused_whole_with_a_row_by_row_report(tmp_path
     assert ImportBatch.objects.get().status == "refused"
 
 
-def test_accepting_valid_rows_returns_the_rejected_ones_as_a_file(tmp_path, system, institution,
-                                                                  people, settings):
+def test_accepting_valid_rows_returns_the_rejected_ones_as_a_file(
+    tmp_path, system, institution, people, settings
+):
     rows = good_rows(people)
     rows[2][HEADER.index("姓名 name")] = "冒名"
     path = write_csv(tmp_path / "outcomes.csv", rows)
@@ -103,8 +119,9 @@ def test_accepting_valid_rows_returns_the_rejected_ones_as_a_file(tmp_path, syst
     assert len(lines) == 2 and lines[1][0] == "4" and "冒名" in lines[1]
 
 
-def test_a_retried_upload_of_the_same_file_does_not_duplicate(tmp_path, system, institution,
-                                                              people):
+def test_a_retried_upload_of_the_same_file_does_not_duplicate(
+    tmp_path, system, institution, people
+):
     path = write_csv(tmp_path / "outcomes.csv", good_rows(people))
     import_outcomes(system, institution, path, "outcomes.csv")
     again = import_outcomes(system, institution, path, "outcomes (1).csv")
@@ -112,8 +129,9 @@ def test_a_retried_upload_of_the_same_file_does_not_duplicate(tmp_path, system, 
     assert Outcome.objects.count() == 5
 
 
-def test_a_reference_already_deposited_is_reported_not_duplicated(tmp_path, system, institution,
-                                                                  people):
+def test_a_reference_already_deposited_is_reported_not_duplicated(
+    tmp_path, system, institution, people
+):
     rows = good_rows(people)
     for i, r in enumerate(rows):
         r[HEADER.index("机构编号 reference")] = f"R{i}"
@@ -125,28 +143,28 @@ def test_a_reference_already_deposited_is_reported_not_duplicated(tmp_path, syst
     assert Outcome.objects.count() == 5
 
 
-def test_a_crash_in_the_middle_leaves_nothing_half_written(tmp_path, system, institution, people,
-                                                          monkeypatch):
+def test_a_crash_in_the_middle_leaves_nothing_half_written(
+    tmp_path, system, institution, people, monkeypatch
+):
     monkeypatch.setattr(importer, "CHUNK", 2)
     calls = {"n": 0}
-    original = Outcome.objects.bulk_create
+    real_match_rows = importer.match_rows
 
-    def crash_on_second_chunk(*args, **kwargs):
+    def crash_on_third_chunk(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 2:
+        if calls["n"] == 3:  # two chunks are already inserted by now
             raise OSError("disk full")
-        return original(*args, **kwargs)
+        return real_match_rows(*args, **kwargs)
 
-    monkeypatch.setattr(Outcome.objects, "bulk_create", crash_on_second_chunk)
+    monkeypatch.setattr(importer, "match_rows", crash_on_third_chunk)
     path = write_csv(tmp_path / "outcomes.csv", good_rows(people))
     with pytest.raises(OSError):
         import_outcomes(system, institution, path, "outcomes.csv")
-    assert calls["n"] == 2
+    assert calls["n"] == 3
     assert Outcome.objects.count() == 0 and ImportBatch.objects.count() == 0
 
 
-def test_an_unknown_learner_is_an_error_never_a_new_account(tmp_path, system, institution,
-                                                            people):
+def test_an_unknown_learner_is_an_error_never_a_new_account(tmp_path, system, institution, people):
     from learncity.identity.models import Learner
 
     rows = [row(valid_id(seq=999), name="陌生人")]
@@ -194,16 +212,18 @@ def test_other_file_types_are_refused(tmp_path, system, institution):
     assert caught.value.code == "spreadsheet.file_type"
 
 
-def test_an_oversized_file_is_refused_before_reading(tmp_path, system, institution, people,
-                                                      settings):
+def test_an_oversized_file_is_refused_before_reading(
+    tmp_path, system, institution, people, settings
+):
     settings.MAX_UPLOAD_BYTES = 100
     path = write_csv(tmp_path / "x.csv", good_rows(people))
     with pytest.raises(PayloadTooLarge):
         import_outcomes(system, institution, path, "x.csv")
 
 
-def test_too_many_rows_are_refused_and_nothing_is_kept(tmp_path, system, institution, people,
-                                                       settings):
+def test_too_many_rows_are_refused_and_nothing_is_kept(
+    tmp_path, system, institution, people, settings
+):
     settings.MAX_IMPORT_ROWS = 3
     path = write_csv(tmp_path / "x.csv", good_rows(people))
     with pytest.raises(PayloadTooLarge):
@@ -218,8 +238,9 @@ def test_an_empty_file_is_refused(tmp_path, system, institution):
     assert caught.value.code == "spreadsheet.empty"
 
 
-def test_an_officer_cannot_import_for_another_institution(tmp_path, officer_actor,
-                                                          other_institution, people):
+def test_an_officer_cannot_import_for_another_institution(
+    tmp_path, officer_actor, other_institution, people
+):
     path = write_csv(tmp_path / "x.csv", good_rows(people))
     with pytest.raises(PermissionDenied):
         import_outcomes(officer_actor, other_institution, path, "x.csv")
@@ -228,8 +249,7 @@ def test_an_officer_cannot_import_for_another_institution(tmp_path, officer_acto
 def test_the_import_is_audited_once_per_file(tmp_path, system, institution, people):
     from learncity.audit.models import AuditEntry
 
-    import_outcomes(system, institution, write_csv(tmp_path / "x.csv", good_rows(people)),
-                    "x.csv")
+    import_outcomes(system, institution, write_csv(tmp_path / "x.csv", good_rows(people)), "x.csv")
     entry = AuditEntry.objects.get(action="outcome.import")
     assert entry.details["accepted"] == 5
 
@@ -237,9 +257,16 @@ def test_the_import_is_audited_once_per_file(tmp_path, system, institution, peop
 def test_the_templates_download_and_import_as_they_are(client, tmp_path, system, institution):
     from learncity.identity.services import Registration, register_learner
 
-    register_learner(system, Registration(name="张三", doc_type="cn_resident",
-                                          id_number="11010519491231002X", district_code="310101",
-                                          hukou="local"))
+    register_learner(
+        system,
+        Registration(
+            name="张三",
+            doc_type="cn_resident",
+            id_number="11010519491231002X",
+            district_code="310101",
+            hukou="local",
+        ),
+    )
     paths = {}
     for fmt in ("csv", "xlsx"):
         response = client.get(f"/institution/template.{fmt}")

@@ -11,10 +11,20 @@ from .conftest import outcome_values, valid_id
 
 
 def register_form(**overrides):
-    data = {"name": "陈静", "doc_type": "cn_resident", "doc_country": "",
-            "id_number": valid_id(seq=301), "birth_date": "", "sex": "U",
-            "district_code": "310115", "hukou": "local", "phone": "", "email": "",
-            "username": "chenjing", "password": "correct-horse-9"}
+    data = {
+        "name": "陈静",
+        "doc_type": "cn_resident",
+        "doc_country": "",
+        "id_number": valid_id(seq=301),
+        "birth_date": "",
+        "sex": "U",
+        "district_code": "310115",
+        "hukou": "local",
+        "phone": "",
+        "email": "",
+        "username": "chenjing",
+        "password": "correct-horse-9",
+    }
     data.update(overrides)
     return data
 
@@ -45,8 +55,13 @@ def test_the_interface_speaks_chinese_by_default_and_english_on_request(client, 
 
 def test_an_officer_deposits_through_the_form(client, officer, learner):
     client.force_login(officer)
-    data = {**outcome_values(valid_id(seq=21)), "id_type": "cn_resident", "id_country": "",
-            "evidence_url": "", "reference": ""}
+    data = {
+        **outcome_values(valid_id(seq=21)),
+        "id_type": "cn_resident",
+        "id_country": "",
+        "evidence_url": "",
+        "reference": "",
+    }
     response = client.post("/institution/deposit/", data, follow=True)
     assert response.status_code == 200
     assert Outcome.objects.get().source == "form"
@@ -81,10 +96,19 @@ def test_someone_without_a_role_cannot_open_officer_pages(client, learner):
 def test_a_learner_reports_volunteering_and_a_reviewer_accepts_it(client, learner, reviewer):
     client.force_login(learner.user)
     evidence = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 volunteer letter")
-    response = client.post("/archive/report/", {
-        "kind": "social_practice", "title": "社区志愿服务", "issuer_name": "徐汇区志愿者协会",
-        "hours": "40", "started_on": "2024-01-01", "completed_on": "2024-12-31",
-        "evidence": evidence}, follow=True)
+    response = client.post(
+        "/archive/report/",
+        {
+            "kind": "social_practice",
+            "title": "社区志愿服务",
+            "issuer_name": "徐汇区志愿者协会",
+            "hours": "40",
+            "started_on": "2024-01-01",
+            "completed_on": "2024-12-31",
+            "evidence": evidence,
+        },
+        follow=True,
+    )
     outcome = Outcome.objects.get()
     assert outcome.status == "pending_review" and len(outcome.evidence_sha256) == 64
     assert response.status_code == 200
@@ -101,8 +125,15 @@ def test_a_learner_reports_volunteering_and_a_reviewer_accepts_it(client, learne
 
 def test_learners_cannot_report_degrees_themselves(client, learner):
     client.force_login(learner.user)
-    client.post("/archive/report/", {"kind": "degree", "title": "学士",
-                                     "completed_on": "2020-07-01", "evidence_url": "https://x.org"})
+    client.post(
+        "/archive/report/",
+        {
+            "kind": "degree",
+            "title": "学士",
+            "completed_on": "2020-07-01",
+            "evidence_url": "https://x.org",
+        },
+    )
     assert Outcome.objects.count() == 0
 
 
@@ -111,9 +142,15 @@ def test_a_refusal_needs_a_reason(learner, reviewer):
     from learncity.errors import ValidationFailed
     from learncity.records.services import report_own_outcome, review_reported_outcome
 
-    outcome = report_own_outcome(actor_for_user(learner.user), {
-        "kind": "work_experience", "title": "社区工作", "completed_on": "2024-01-01",
-        "evidence_url": "https://example.org/x"})
+    outcome = report_own_outcome(
+        actor_for_user(learner.user),
+        {
+            "kind": "work_experience",
+            "title": "社区工作",
+            "completed_on": "2024-01-01",
+            "evidence_url": "https://example.org/x",
+        },
+    )
     with pytest.raises(ValidationFailed):
         review_reported_outcome(actor_for_user(reviewer), outcome.pk, approve=False, note=" ")
 
@@ -128,8 +165,9 @@ def test_an_auditor_filters_the_audit_trail(client, auditor, learner):
 
 def test_an_officer_issues_an_api_key_that_is_shown_once(client, officer):
     client.force_login(officer)
-    page = client.post("/institution/api-keys/", {"name": "Moodle",
-                                                  "scopes": ["outcomes:write"]}).content.decode()
+    page = client.post(
+        "/institution/api-keys/", {"name": "Moodle", "scopes": ["outcomes:write"]}
+    ).content.decode()
     assert 'data-testid="new-key"' in page
     again = client.get("/institution/api-keys/").content.decode()
     assert 'data-testid="new-key"' not in again and "Moodle" in again

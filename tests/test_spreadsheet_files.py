@@ -13,8 +13,24 @@ def test_xlsx_saved_without_suffix_is_read_by_the_name_the_user_gave(tmp_path):
     # The portal and the API save an upload as "upload" (no suffix) before importing it.
     workbook = Workbook()
     workbook.active.append(template_header())
-    workbook.active.append(["", "", "110105194912310029", "张三", "course", "书法", "", "",
-                            "", "", "", "2024-06-30", "", ""])
+    workbook.active.append(
+        [
+            "",
+            "",
+            "110105194912310029",
+            "张三",
+            "course",
+            "书法",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "2024-06-30",
+            "",
+            "",
+        ]
+    )
     path = tmp_path / "upload"
     workbook.save(path)
 

@@ -196,5 +196,29 @@ def manage(ctx: typer.Context) -> None:
     execute_from_command_line(["learncity manage", *ctx.args])
 
 
+def _with_django(typer_app: typer.Typer) -> typer.Typer:
+    @typer_app.callback()
+    def setup() -> None:
+        _django()
+
+    return typer_app
+
+
+def _register_subcommands() -> None:
+    from learncity.creditbank import cli as creditbank_cli
+
+    app.add_typer(_with_django(creditbank_cli.standards_app), name="standards")
+    app.add_typer(_with_django(creditbank_cli.ledger_app), name="ledger")
+
+    @app.command("recognise")
+    def recognise() -> None:
+        """Apply the published standards to every outcome that has no decision yet."""
+        _django()
+        creditbank_cli.recognise_command()
+
+
+_register_subcommands()
+
+
 def main() -> None:
     sys.exit(app())

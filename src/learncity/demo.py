@@ -12,6 +12,7 @@ from django.db import transaction
 
 from learncity import config
 from learncity.access import system_actor
+from learncity.creditbank.demo import load_demo_standards
 from learncity.errors import ConfigurationError
 from learncity.framework.loader import load_framework
 from learncity.identity.idnumbers import mod11_2_check_char
@@ -194,6 +195,7 @@ def load_demo() -> list[tuple[str, str, str]]:
                 password=DEMO_PASSWORD,
             ),
         )
+    load_demo_standards()
     _outcomes(actor, DEMO_LEARNER_ID)
     assert Learner.objects.filter(user__username="learner").exists()
     return [

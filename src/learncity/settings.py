@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "learncity.institutions",
     "learncity.framework",
     "learncity.records",
+    "learncity.creditbank",
     "learncity.portal",
 ]
 

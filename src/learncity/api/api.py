@@ -16,6 +16,7 @@ def _field_of(error: dict) -> str | None:
 
 
 def build_api() -> NinjaAPI:
+    from learncity.creditbank.api import router as creditbank_router
     from learncity.identity.api import router as identity_router
     from learncity.institutions.api import router as institutions_router
     from learncity.records.api import router as records_router
@@ -29,6 +30,7 @@ def build_api() -> NinjaAPI:
     api.add_router("/", identity_router)
     api.add_router("/", institutions_router)
     api.add_router("/outcomes", records_router)
+    api.add_router("/", creditbank_router)
 
     @api.exception_handler(LearnCityError)
     def domain_error(request, exc: LearnCityError):

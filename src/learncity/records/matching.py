@@ -71,8 +71,23 @@ def match_rows(
 def outcome_from(
     match: Matched, *, institution_id: int, source: str, created_by_id=None, batch_id=None
 ) -> Outcome:
-    c = match.checked
     return Outcome(
+        **outcome_fields(
+            match,
+            institution_id=institution_id,
+            source=source,
+            created_by_id=created_by_id,
+            batch_id=batch_id,
+        )
+    )
+
+
+def outcome_fields(
+    match: Matched, *, institution_id: int, source: str, created_by_id=None, batch_id=None
+) -> dict:
+    """The field values (by attname) of the new outcome; every other field takes its default."""
+    c = match.checked
+    return dict(
         learner_id=match.learner_id,
         institution_id=institution_id,
         kind=c.kind,

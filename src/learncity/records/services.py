@@ -18,6 +18,7 @@ from learncity.records.matching import match_rows, outcome_from
 from learncity.records.messages import report_entry
 from learncity.records.models import Outcome
 from learncity.records.rows import check_row
+from learncity.records.signals import outcomes_deposited
 
 
 def _user_id(actor: Actor):
@@ -73,6 +74,7 @@ def deposit_outcomes(
         ]
         for outcome in outcomes:
             outcome.save()
+        outcomes_deposited.send(sender=Outcome, outcome_ids=[o.pk for o in outcomes])
         record(
             actor,
             "outcome.deposit",
@@ -170,6 +172,8 @@ def review_reported_outcome(actor: Actor, outcome_id: int, *, approve: bool, not
                 raise NotFound(_("No such outcome."))
             raise Conflict(_("This outcome has already been decided."))
         outcome = Outcome.objects.get(pk=outcome_id)
+        if approve:  # now recorded: the credit bank applies its standards
+            outcomes_deposited.send(sender=Outcome, outcome_ids=[outcome.pk])
         record(
             actor,
             "outcome.review",

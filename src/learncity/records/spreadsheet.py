@@ -148,10 +148,16 @@ def iter_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 def iter_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
+    # Opened as a file, not by name: uploads are saved under a temporary name without the
+    # .xlsx suffix (the format comes from the name the user gave), and openpyxl refuses a path
+    # whose suffix it does not know.
+    handle = open(path, "rb")  # noqa: SIM115 - closed with the workbook below
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, InvalidFileException):
+        handle.close()
         raise SpreadsheetRejected(
             _(
                 "This is not a readable .xlsx workbook. Open it in Excel or WPS and save it again "
@@ -164,6 +170,7 @@ def iter_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         yield from _rows_from(iter(sheet.iter_rows(values_only=True)))
     finally:
         workbook.close()
+        handle.close()
 
 
 def iter_rows(path: Path, file_name: str) -> Iterator[tuple[int, dict[str, str]]]:

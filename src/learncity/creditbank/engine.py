@@ -1,0 +1,268 @@
+"""The set-based recognition batch: apply published standards to outcomes not yet decided.
+
+Streams outcomes in id order, chunk by chunk; each chunk is one transaction that writes its
+recognitions and ledger entries together, so a crash loses at most the chunk in flight and a
+re-run picks up exactly the outcomes still without a decision (no double entries: at most one
+current recognition per outcome is a database constraint).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from learncity.creditbank import ledger
+from learncity.creditbank.models import Recognition, RecognitionStandard
+from learncity.creditbank.rules import OutcomeFacts, Rule, choose, credits_for
+from learncity.institutions.models import Institution
+from learncity.records.models import Outcome
+
+CHUNK = 5000
+OUTCOME_FIELDS = (
+    "pk",
+    "learner_id",
+    "kind",
+    "institution_id",
+    "code",
+    "result_type",
+    "result",
+    "hours",
+    "completed_on",
+)
+WAITING_FIELDS = (
+    "outcome",
+    "outcome__learner",
+    "outcome__kind",
+    "outcome__institution",
+    "outcome__code",
+    "outcome__result_type",
+    "outcome__result",
+    "outcome__hours",
+    "outcome__completed_on",
+)
+
+
+def rule_of(s: RecognitionStandard) -> Rule:
+    return Rule(
+        key=s.key,
+        effective_from=s.effective_from,
+        effective_to=s.effective_to,
+        level=s.level,
+        category=s.category,
+        kinds=frozenset(s.kinds),
+        institution_codes=frozenset(s.institution_codes),
+        institution_kinds=frozenset(s.institution_kinds),
+        accredited_only=s.accredited_only,
+        code_exact=s.code_exact,
+        code_pattern=s.code_pattern,
+        min_result=s.min_result,
+        min_hours=s.min_hours,
+        completed_from=s.completed_from,
+        completed_to=s.completed_to,
+        credits_fixed=s.credits_fixed,
+        hours_per_credit=s.hours_per_credit,
+        rounding_step=s.rounding_step,
+        credits_cap=s.credits_cap,
+    )
+
+
+class RuleBook:
+    """Published rules indexed by exact code and by kind, so each outcome meets few candidates."""
+
+    def __init__(self, standards: list[RecognitionStandard]):
+        self.ids = {s.key: s.pk for s in standards}
+        self.by_code: dict[str, list[Rule]] = defaultdict(list)
+        self.by_kind: dict[str, list[Rule]] = defaultdict(list)
+        self.any_kind: list[Rule] = []
+        for s in standards:
+            rule = rule_of(s)
+            if rule.code_exact:
+                self.by_code[rule.code_exact].append(rule)
+            elif rule.kinds:
+                for kind in rule.kinds:
+                    self.by_kind[kind].append(rule)
+            else:
+                self.any_kind.append(rule)
+
+    @classmethod
+    def published(cls, extra: RecognitionStandard | None = None) -> RuleBook:
+        standards = list(RecognitionStandard.objects.filter(status="published"))
+        return cls(standards + ([extra] if extra else []))
+
+    def candidates(self, kind: str, code: str) -> list[Rule]:
+        return self.by_code.get(code, []) + self.by_kind.get(kind, []) + self.any_kind
+
+
+@dataclass
+class Decision:
+    outcome_id: int
+    learner_id: int
+    year: int
+    rule: Rule | None
+    credits: object
+    explanation: dict
+
+
+@dataclass
+class RunReport:
+    examined: int = 0
+    recognised: int = 0
+    to_review: int = 0
+    reevaluated: int = 0
+    dry_run: bool = False
+    examples: list[dict] = field(default_factory=list)
+
+
+def decide(book: RuleBook, row, institutions: dict[int, tuple[str, str, bool]]) -> Decision:
+    pk, learner_id, kind, inst_id, code, result_type, result, hours, completed_on = row
+    inst_code, inst_kind, accredited = institutions.get(inst_id, ("", "", False))
+    facts = OutcomeFacts(
+        pk, kind, inst_code, inst_kind, accredited, code, result_type, result, hours, completed_on
+    )
+    choice = choose(book.candidates(kind, code), facts)
+    explanation = {
+        "standard": choice.rule.key if choice.rule else None,
+        "candidates": list(choice.candidates),
+        "why": choice.reason,
+    }
+    credits = None
+    if choice.rule is not None:
+        try:
+            credits = credits_for(choice.rule, hours)
+        except ValueError as error:
+            explanation.update(standard=None, why=f"{choice.rule.key}: {error}")
+            return Decision(pk, learner_id, completed_on.year, None, None, explanation)
+    return Decision(pk, learner_id, completed_on.year, choice.rule, credits, explanation)
+
+
+def _institutions() -> dict[int, tuple[str, str, bool]]:
+    return {
+        pk: (code, kind, acc)
+        for pk, code, kind, acc in Institution.objects.values_list(
+            "pk", "code", "kind", "accredited"
+        )
+    }
+
+
+def undecided_outcomes():
+    current = Recognition.objects.filter(outcome=OuterRef("pk"), is_current=True)
+    return Outcome.objects.filter(status="recorded", is_current=True).exclude(Exists(current))
+
+
+def _write(book: RuleBook, decisions: list[Decision], replaced: list[int]) -> None:
+    now = timezone.now()
+    if replaced:
+        Recognition.objects.filter(pk__in=replaced).update(is_current=False)
+    recognitions = Recognition.objects.bulk_create(
+        [
+            Recognition(
+                outcome_id=d.outcome_id,
+                learner_id=d.learner_id,
+                status="recognised" if d.rule else "pending",
+                method="standard" if d.rule else "",
+                standard_id=book.ids.get(d.rule.key) if d.rule else None,
+                level=d.rule.level if d.rule else None,
+                category=d.rule.category if d.rule else "",
+                credits=d.credits,
+                explanation=d.explanation,
+                decided_at=now if d.rule else None,
+            )
+            for d in decisions
+        ],
+        batch_size=2000,
+    )
+    ledger.append(
+        [
+            ledger.Draft(
+                d.learner_id,
+                "credit",
+                d.outcome_id,
+                r.pk,
+                d.rule.category,
+                d.rule.level,
+                d.credits,
+                d.year,
+            )
+            for d, r in zip(decisions, recognitions, strict=True)
+            if d.rule and d.credits
+        ]
+    )
+
+
+def recognise_undecided(
+    *,
+    book: RuleBook | None = None,
+    outcome_filter=None,
+    dry_run=False,
+    progress: Callable[[int], None] | None = None,
+) -> RunReport:
+    """Decide every recorded outcome that has no decision yet."""
+    book = book or RuleBook.published()
+    institutions, report, last_id = _institutions(), RunReport(dry_run=dry_run), 0
+    base = (
+        undecided_outcomes()
+        if outcome_filter is None
+        else undecided_outcomes().filter(**outcome_filter)
+    )
+    while True:
+        rows = list(base.filter(pk__gt=last_id).order_by("pk").values_list(*OUTCOME_FIELDS)[:CHUNK])
+        if not rows:
+            break
+        last_id = rows[-1][0]
+        decisions = [decide(book, row, institutions) for row in rows]
+        report.examined += len(rows)
+        report.recognised += sum(1 for d in decisions if d.rule)
+        report.to_review += sum(1 for d in decisions if not d.rule)
+        if not dry_run:
+            with transaction.atomic():
+                _write(book, decisions, [])
+        if progress:
+            progress(report.examined)
+    return report
+
+
+def reevaluate_waiting(
+    book: RuleBook, *, dry_run=False, progress: Callable[[int], None] | None = None
+) -> RunReport:
+    """Apply the rules again to outcomes waiting in the queue because no standard matched.
+
+    Only undecided entries move: anything a reviewer or a standard has decided stays as it is.
+    """
+    institutions, report, last_id = _institutions(), RunReport(dry_run=dry_run), 0
+    waiting = Recognition.objects.filter(
+        status="pending", is_current=True, method="", appeal_of__isnull=True
+    )
+    while True:
+        chunk = list(
+            waiting.filter(pk__gt=last_id).order_by("pk").values_list("pk", *WAITING_FIELDS)[:CHUNK]
+        )
+        if not chunk:
+            break
+        last_id = chunk[-1][0]
+        decided = [(rid, decide(book, row, institutions)) for rid, *row in chunk]
+        moving = [(rid, d) for rid, d in decided if d.rule]
+        report.examined += len(chunk)
+        report.reevaluated += len(moving)
+        if len(report.examples) < 20:
+            report.examples += [
+                {"outcome": d.outcome_id, "standard": d.rule.key, "credits": str(d.credits)}
+                for _r, d in moving[:20]
+            ]
+        if moving and not dry_run:
+            with transaction.atomic():
+                ids = [rid for rid, _d in moving]
+                still = set(
+                    Recognition.objects.select_for_update()
+                    .filter(pk__in=ids, status="pending", is_current=True)
+                    .values_list("pk", flat=True)
+                )
+                moving = [(rid, d) for rid, d in moving if rid in still]
+                _write(book, [d for _r, d in moving], [rid for rid, _d in moving])
+        if progress:
+            progress(report.examined)
+    return report

@@ -1,0 +1,9 @@
+"""Signals other apps listen to, so records need not know who acts on a deposit.
+
+``outcomes_deposited`` is sent inside the deposit's transaction with ``outcome_ids``, or after
+an import has committed with ``batch_id``; the credit bank applies its standards to them.
+"""
+
+from django.dispatch import Signal
+
+outcomes_deposited = Signal()
