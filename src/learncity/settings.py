@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -83,6 +84,8 @@ def _database() -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
+        # Tests use a file too (one per process), so concurrent transactions behave as in use.
+        "TEST": {"NAME": str(HOME / f"test-{os.getpid()}.sqlite3")},
     }
 
 

@@ -134,11 +134,15 @@ def decide_recognition(
         raise ValidationFailed(
             _("Give the reason for the decision; the learner will read it."), field="reason"
         )
+    learner_id = (
+        Recognition.objects.filter(pk=recognition_id).values_list("learner_id", flat=True).first()
+    )
+    if learner_id is None:
+        raise NotFound(_("No such recognition."))
     with transaction.atomic():
-        rec = Recognition.objects.select_for_update().filter(pk=recognition_id).first()
-        if rec is None:
-            raise NotFound(_("No such recognition."))
-        ledger.lock_learners([rec.learner_id])
+        # Lock order everywhere: the learner first, then their rows (no deadlocks with revoke).
+        ledger.lock_learners([learner_id])
+        rec = Recognition.objects.select_for_update().get(pk=recognition_id)
         outcome = Outcome.objects.get(pk=rec.outcome_id)
         if not rec.is_current or rec.status not in ("pending", "second_review"):
             raise Conflict(_("This outcome has already been decided."))
@@ -248,6 +252,7 @@ def appeal(
             _("An appeal needs new evidence: attach a file or give a link."), field="evidence"
         )
     with transaction.atomic():
+        ledger.lock_learners([learner_id])
         rec = Recognition.objects.select_for_update().filter(pk=recognition_id).first()
         if rec is None or rec.learner_id != learner_id:
             raise NotFound(_("No such decision in your account."))

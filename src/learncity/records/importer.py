@@ -93,16 +93,19 @@ def _insert_outcomes(values: list[dict]) -> None:
         quote(Outcome._meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    plan = []  # (field, key in the given values or None, else what makes its value)
+    for f in fields:
+        if f.attname in values[0]:  # outcome_fields gives every row the same keys
+            plan.append((f, f.attname, None))
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            plan.append((f, None, timezone.now if isinstance(f, DateTimeField) else date.today))
+        else:
+            plan.append((f, None, f.get_default))
     rows = []
     for given in values:
         row = []
-        for f in fields:
-            if f.attname in given:
-                value = given[f.attname]
-            elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                value = timezone.now() if isinstance(f, DateTimeField) else date.today()
-            else:
-                value = f.get_default()
+        for f, key, make in plan:
+            value = given[key] if make is None else make()
             row.append(value if type(value) in _PLAIN else f.get_db_prep_save(value, connection))
         rows.append(row)
     with connection.cursor() as cursor:
