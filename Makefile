@@ -26,7 +26,7 @@ run: install
 test: install lint test-sqlite test-postgres
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench tools)
 
 test-sqlite: install
 	$(BIN)/pytest -q
@@ -35,7 +35,7 @@ test-postgres: install
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser"
 
 messages: install
-	$(BIN)/learncity makemessages
+	cd src/learncity && ../../$(BIN)/learncity manage makemessages -l zh_Hans -l en --no-wrap $$(for d in */locale; do printf -- "--ignore=%s " "$${d%/locale}"; done)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -19,6 +19,7 @@ from learncity.creditbank.services import (
 )
 from learncity.creditbank.standards_file import export_standards, import_standards
 from learncity.errors import Conflict, PermissionDenied, ValidationFailed
+from learncity.framework.loader import load_framework
 from learncity.records.services import deposit_outcomes
 
 from .conftest import outcome_values, valid_id
@@ -52,6 +53,7 @@ def reviewers(staff):
 
 
 def publish(admin_actor, text=SOU_COURSES):
+    load_framework()  # transactional tests flush the framework the migration loaded
     standards = import_standards(admin_actor, text)
     for s in standards:
         publish_standard(admin_actor, s.pk)

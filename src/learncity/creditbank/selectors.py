@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
 
 from learncity.access import Actor
 from learncity.creditbank.models import LedgerEntry, Recognition, RecognitionStandard
@@ -25,7 +26,7 @@ class Balance:
 
 def require_ledger_access(actor: Actor, learner: Learner) -> None:
     if actor.learner_id != learner.pk and not any(actor.has_role(r) for r in LEDGER_READERS):
-        raise PermissionDenied("You may read only your own credit account.")
+        raise PermissionDenied(_("You may read only your own credit account."))
 
 
 def _grouped(entries, field: str) -> dict:

@@ -111,6 +111,8 @@ def import_standards(actor: Actor, text: str) -> list[RecognitionStandard]:
     if not isinstance(items, list) or not items:
         raise ValidationFailed(_("The file must hold a list under the key “standards”."))
     default = Framework.objects.order_by("-effective_from").first()
+    if default is None:
+        raise ValidationFailed(_("There is no qualifications framework yet; load one first."))
     created = []
     with transaction.atomic():
         for index, item in enumerate(items, start=1):

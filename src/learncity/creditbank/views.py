@@ -8,6 +8,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learncity.creditbank import ledger
@@ -86,7 +87,8 @@ def decide(request, recognition_id):
     rec = get_object_or_404(
         Recognition.objects.select_related("outcome", "learner"), pk=recognition_id
     )
-    framework = framework_in_force(rec.outcome.completed_on)
+    framework = framework_in_force(rec.outcome.completed_on) or framework_in_force(
+        timezone.localdate())
     initial = {
         "level": rec.level,
         "category": rec.category or rec.outcome.category,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 
 from learncity.errors import NotFound
@@ -65,7 +66,7 @@ def current_framework(request, on: date | None = None):
     """The qualifications framework in force today (or on ?on=YYYY-MM-DD)."""
     framework = framework_in_force(on or timezone.localdate())
     if framework is None:
-        raise NotFound("No framework is in force on that date.")
+        raise NotFound(_("No framework is in force on that date."))
     return FrameworkOut(
         code=framework.code,
         version=framework.version,

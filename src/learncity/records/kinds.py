@@ -2,22 +2,40 @@
 
 from __future__ import annotations
 
+
+def gettext_noop(text: str) -> str:
+    """Mark a label for translation extraction without importing Django (this module is pure)."""
+    return text
+
+
 # kind code -> (English label, Chinese label, default category code)
 OUTCOME_KINDS: dict[str, tuple[str, str, str]] = {
-    "course": ("Course", "课程", "academic"),
-    "degree": ("Degree or diploma", "学历学位", "academic"),
+    "course": (gettext_noop("Course"), "课程", "academic"),
+    "degree": (gettext_noop("Degree or diploma"), "学历学位", "academic"),
     "vocational_certificate": (
-        "Vocational qualification certificate",
+        gettext_noop("Vocational qualification certificate"),
         "职业资格证书",
         "vocational",
     ),
-    "skill_certificate": ("Skill-level certificate", "职业技能等级证书", "vocational"),
-    "training": ("Training", "培训", "vocational"),
-    "online_course": ("Online course", "在线课程", "vocational"),
-    "culture_leisure": ("Culture or leisure course", "文化休闲课程", "culture_leisure"),
-    "work_experience": ("Work experience", "工作经历", "work_experience"),
-    "social_practice": ("Social practice or volunteering", "社会实践/志愿服务", "social_practice"),
-    "competition_award": ("Competition award", "竞赛获奖", "social_practice"),
+    "skill_certificate": (
+        gettext_noop("Skill-level certificate"),
+        "职业技能等级证书",
+        "vocational",
+    ),
+    "training": (gettext_noop("Training"), "培训", "vocational"),
+    "online_course": (gettext_noop("Online course"), "在线课程", "vocational"),
+    "culture_leisure": (
+        gettext_noop("Culture or leisure course"),
+        "文化休闲课程",
+        "culture_leisure",
+    ),
+    "work_experience": (gettext_noop("Work experience"), "工作经历", "work_experience"),
+    "social_practice": (
+        gettext_noop("Social practice or volunteering"),
+        "社会实践/志愿服务",
+        "social_practice",
+    ),
+    "competition_award": (gettext_noop("Competition award"), "竞赛获奖", "social_practice"),
 }
 
 SELF_REPORTABLE_KINDS = ("work_experience", "social_practice", "online_course", "culture_leisure")
