@@ -18,11 +18,18 @@ from django.utils import timezone
 
 from learncity.creditbank import ledger
 from learncity.creditbank.models import Recognition, RecognitionStandard
-from learncity.creditbank.rules import OutcomeFacts, Rule, choose, credits_for
+from learncity.creditbank.rules import (
+    OutcomeFacts,
+    Rule,
+    choose,
+    credits_for,
+    fits_what_and_who,
+)
 from learncity.institutions.models import Institution
 from learncity.records.models import Outcome
 
 CHUNK = 5000
+SHORTLISTS = 200_000  # at most this many (kind, code, institution) shortlists kept per book
 OUTCOME_FIELDS = (
     "pk",
     "learner_id",
@@ -88,6 +95,7 @@ class RuleBook:
                     self.by_kind[kind].append(rule)
             else:
                 self.any_kind.append(rule)
+        self._shortlists: dict[tuple, list[Rule]] = {}
 
     @classmethod
     def published(cls, extra: RecognitionStandard | None = None) -> RuleBook:
@@ -96,6 +104,24 @@ class RuleBook:
 
     def candidates(self, kind: str, code: str) -> list[Rule]:
         return self.by_code.get(code, []) + self.by_kind.get(kind, []) + self.any_kind
+
+    def shortlist(self, kind: str, code: str, institution: tuple[str, str, bool]) -> list[Rule]:
+        """The candidates an outcome of this kind and code from this institution (code, kind,
+        accredited) can match, in the same order: those failing `fits_what_and_who` would fail
+        `matches` anyway. Worked out once per (kind, code, institution) and remembered."""
+        key = (kind, code, institution)
+        found = self._shortlists.get(key)
+        if found is None:
+            inst_code, inst_kind, accredited = institution
+            found = [
+                r
+                for r in self.candidates(kind, code)
+                if fits_what_and_who(r, kind, inst_code, inst_kind, accredited, code)
+            ]
+            if len(self._shortlists) >= SHORTLISTS:
+                self._shortlists.clear()
+            self._shortlists[key] = found
+        return found
 
 
 @dataclass
@@ -118,24 +144,29 @@ class RunReport:
     examples: list[dict] = field(default_factory=list)
 
 
+NO_INSTITUTION = ("", "", False)
+
+
 def decide(book: RuleBook, row, institutions: dict[int, tuple[str, str, bool]]) -> Decision:
     pk, learner_id, kind, inst_id, code, result_type, result, hours, completed_on = row
-    inst_code, inst_kind, accredited = institutions.get(inst_id, ("", "", False))
+    institution = institutions.get(inst_id, NO_INSTITUTION)
+    inst_code, inst_kind, accredited = institution
     facts = OutcomeFacts(
         pk, kind, inst_code, inst_kind, accredited, code, result_type, result, hours, completed_on
     )
-    choice = choose(book.candidates(kind, code), facts)
+    choice = choose(book.shortlist(kind, code, institution), facts)
     explanation = {
         "standard": choice.rule.key if choice.rule else None,
         "candidates": list(choice.candidates),
         "why": choice.reason,
+        "code": choice.code,
     }
     credits = None
     if choice.rule is not None:
         try:
             credits = credits_for(choice.rule, hours)
         except ValueError as error:
-            explanation.update(standard=None, why=f"{choice.rule.key}: {error}")
+            explanation.update(standard=None, why=f"{choice.rule.key}: {error}", code="formula")
             return Decision(pk, learner_id, completed_on.year, None, None, explanation)
     return Decision(pk, learner_id, completed_on.year, choice.rule, credits, explanation)
 
@@ -158,37 +189,39 @@ def _write(book: RuleBook, decisions: list[Decision], replaced: list[int]) -> No
     now = timezone.now()
     if replaced:
         Recognition.objects.filter(pk__in=replaced).update(is_current=False)
-    recognitions = Recognition.objects.bulk_create(
+    made = ledger.insert_rows(
+        Recognition,
         [
-            Recognition(
-                outcome_id=d.outcome_id,
-                learner_id=d.learner_id,
-                status="recognised" if d.rule else "pending",
-                method="standard" if d.rule else "",
-                standard_id=book.ids.get(d.rule.key) if d.rule else None,
-                level=d.rule.level if d.rule else None,
-                category=d.rule.category if d.rule else "",
-                credits=d.credits,
-                explanation=d.explanation,
-                decided_at=now if d.rule else None,
-            )
+            {
+                "outcome_id": d.outcome_id,
+                "learner_id": d.learner_id,
+                "status": "recognised" if d.rule else "pending",
+                "method": "standard" if d.rule else "",
+                "standard_id": book.ids.get(d.rule.key) if d.rule else None,
+                "level": d.rule.level if d.rule else None,
+                "category": d.rule.category if d.rule else "",
+                "credits": d.credits,
+                "explanation": d.explanation,
+                "decided_at": now if d.rule else None,
+            }
             for d in decisions
         ],
-        batch_size=2000,
+        returning=("outcome_id", "id"),
     )
+    recognition_of = dict(made)  # a chunk decides each outcome once
     ledger.append(
         [
             ledger.Draft(
                 d.learner_id,
                 "credit",
                 d.outcome_id,
-                r.pk,
+                recognition_of[d.outcome_id],
                 d.rule.category,
                 d.rule.level,
                 d.credits,
                 d.year,
             )
-            for d, r in zip(decisions, recognitions, strict=True)
+            for d in decisions
             if d.rule and d.credits
         ]
     )

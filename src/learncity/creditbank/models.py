@@ -125,6 +125,29 @@ class Recognition(models.Model):
     def __str__(self) -> str:
         return f"{self.outcome_id} {self.status}"
 
+    def why(self) -> str:
+        """The reason for this decision in the reader's language."""
+        if self.reason:
+            return self.reason
+        code = self.explanation.get("code", "")
+        key = self.explanation.get("standard") or ""
+        if key and (code in ("only", "most_specific") or self.status == "recognised"):
+            return _("Recognised by the standard %(key)s.") % {"key": key}
+        if code == "tie":
+            return _("Several standards match equally (%(keys)s); a reviewer decides.") % {
+                "keys": ", ".join(self.explanation.get("candidates", []))
+            }
+        if code == "formula":
+            return _(
+                "The matching standard cannot compute credits for this outcome (for "
+                "example it has no learning hours); a reviewer decides."
+            )
+        if self.appeal_of_id:
+            return _("Appeal: %(reason)s") % {"reason": self.appeal_reason}
+        if self.status == "pending":
+            return _("No standard in force matches this outcome; a reviewer decides.")
+        return self.explanation.get("why", "")
+
 
 class LedgerEntry(models.Model):
     """One hash-chained movement of credits on a learner's account. Never updated or deleted."""

@@ -123,20 +123,38 @@ class Rule:
         )
 
 
+def fits_what_and_who(
+    rule: Rule,
+    kind: str,
+    institution_code: str,
+    institution_kind: str,
+    accredited: bool,
+    code: str,
+) -> bool:
+    """The criteria on what the outcome is and who issued it — not its result, hours or dates.
+
+    An outcome that fails these fails `matches`; many outcomes share the same answers, so a
+    rule book can shortlist rules once per (kind, code, institution).
+    """
+    if rule.kinds and kind not in rule.kinds:
+        return False
+    if rule.institution_codes and institution_code not in rule.institution_codes:
+        return False
+    if rule.institution_kinds and institution_kind not in rule.institution_kinds:
+        return False
+    if rule.accredited_only and not accredited:
+        return False
+    if rule.code_exact and code != rule.code_exact:
+        return False
+    return not (rule.code_pattern and not fnmatch.fnmatchcase(code, rule.code_pattern))
+
+
 def matches(rule: Rule, o: OutcomeFacts) -> bool:
     if not rule.in_force(o.completed_on):
         return False
-    if rule.kinds and o.kind not in rule.kinds:
-        return False
-    if rule.institution_codes and o.institution_code not in rule.institution_codes:
-        return False
-    if rule.institution_kinds and o.institution_kind not in rule.institution_kinds:
-        return False
-    if rule.accredited_only and not o.accredited:
-        return False
-    if rule.code_exact and o.code != rule.code_exact:
-        return False
-    if rule.code_pattern and not fnmatch.fnmatchcase(o.code, rule.code_pattern):
+    if not fits_what_and_who(
+        rule, o.kind, o.institution_code, o.institution_kind, o.accredited, o.code
+    ):
         return False
     if rule._min_value is not None:
         value = result_value(o.result_type, o.result)
@@ -192,21 +210,24 @@ class Choice:
     rule: Rule | None
     candidates: tuple[str, ...]
     reason: str
+    code: str = ""  # none, only, most_specific, tie: lets pages say the reason in any language
 
 
 def choose(rules: list[Rule], o: OutcomeFacts) -> Choice:
     """Pick the one rule that recognises this outcome, and say why."""
     matching = [r for r in rules if matches(r, o)]
     if not matching:
-        return Choice(None, (), "no standard in force matches")
+        return Choice(None, (), "no standard in force matches", "none")
     matching.sort(key=lambda r: r.specificity(), reverse=True)
     best = matching[0]
     keys = tuple(r.key for r in matching)
     if len(matching) == 1:
-        return Choice(best, keys, f"only {best.key} matches")
+        return Choice(best, keys, f"only {best.key} matches", "only")
     if matching[1].specificity() == best.specificity():
-        return Choice(None, keys, f"{best.key} and {matching[1].key} match equally")
-    return Choice(best, keys, f"{best.key} is the most specific of {len(matching)} matching")
+        return Choice(None, keys, f"{best.key} and {matching[1].key} match equally", "tie")
+    return Choice(
+        best, keys, f"{best.key} is the most specific of {len(matching)} matching", "most_specific"
+    )
 
 
 def _sets_disjoint(a: frozenset, b: frozenset) -> bool:

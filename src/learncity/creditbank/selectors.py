@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from learncity.access import Actor
 from learncity.creditbank.models import LedgerEntry, Recognition, RecognitionStandard
 from learncity.errors import PermissionDenied
+from learncity.framework.models import Category
 from learncity.identity.models import Learner
 
 LEDGER_READERS = ("auditor", "admin", "reviewer")
@@ -56,9 +57,16 @@ def decisions(actor: Actor, learner: Learner):
     require_ledger_access(actor, learner)
     return (
         Recognition.objects.filter(learner=learner)
+        .exclude(is_current=False, status="pending")  # waiting entries a standard later decided
         .select_related("outcome", "standard")
         .order_by("-created_at")
     )
+
+
+def category_names(language: str) -> dict[str, str]:
+    """Category code -> name in the reader's language (all frameworks; codes are shared)."""
+    english = language.startswith("en")
+    return {c.code: (c.name_en if english else c.name_zh) for c in Category.objects.all()}
 
 
 def recognition_queue(actor: Actor):

@@ -17,6 +17,7 @@ from learncity.creditbank.models import Recognition
 from learncity.creditbank.selectors import (
     balance,
     candidate_standards,
+    category_names,
     decisions,
     history,
     recognition_queue,
@@ -32,12 +33,16 @@ from learncity.records.selectors import learner_for
 def my_credits(request):
     who = actor(request)
     learner = learner_for(who)
+    names = category_names(request.LANGUAGE_CODE)
+    totals = balance(who, learner)
     return render(
         request,
         "creditbank/credits.html",
         {
             "learner": learner,
-            "balance": balance(who, learner),
+            "balance": totals,
+            "category_names": names,
+            "by_category": [(names.get(c, c), v) for c, v in totals.by_category.items()],
             "entries": history(who, learner)[:500],
             "decisions": decisions(who, learner)[:200],
         },
@@ -88,7 +93,8 @@ def decide(request, recognition_id):
         Recognition.objects.select_related("outcome", "learner"), pk=recognition_id
     )
     framework = framework_in_force(rec.outcome.completed_on) or framework_in_force(
-        timezone.localdate())
+        timezone.localdate()
+    )
     initial = {
         "level": rec.level,
         "category": rec.category or rec.outcome.category,
