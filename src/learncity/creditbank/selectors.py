@@ -12,6 +12,7 @@ from learncity.access import Actor
 from learncity.creditbank.models import LedgerEntry, Recognition, RecognitionStandard
 from learncity.errors import PermissionDenied
 from learncity.framework.models import Category
+from learncity.identity.delegation import is_delegate
 from learncity.identity.models import Learner
 
 LEDGER_READERS = ("auditor", "admin", "reviewer")
@@ -26,7 +27,11 @@ class Balance:
 
 
 def require_ledger_access(actor: Actor, learner: Learner) -> None:
-    if actor.learner_id != learner.pk and not any(actor.has_role(r) for r in LEDGER_READERS):
+    if (
+        actor.learner_id != learner.pk
+        and not any(actor.has_role(r) for r in LEDGER_READERS)
+        and not is_delegate(actor, learner.pk)
+    ):
         raise PermissionDenied(_("You may read only your own credit account."))
 
 

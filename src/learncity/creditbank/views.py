@@ -30,9 +30,9 @@ from learncity.records.selectors import learner_for
 
 
 @login_required
-def my_credits(request):
+def my_credits(request, learner_no=None):
     who = actor(request)
-    learner = learner_for(who)
+    learner = learner_for(who, learner_no)
     names = category_names(request.LANGUAGE_CODE)
     totals = balance(who, learner)
     return render(

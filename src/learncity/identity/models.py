@@ -52,3 +52,29 @@ class Learner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner_no} {self.name}"
+
+
+class Delegate(models.Model):
+    """Someone a learner lets read their archive and credits (e.g. a family member helping an
+    older learner). Read only; revocable; every grant and revocation is audited."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="delegates")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_live_delegation",
+            )
+        ]
+        verbose_name = _("delegate")
+        verbose_name_plural = _("delegates")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.learner.learner_no}"

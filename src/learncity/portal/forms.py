@@ -146,3 +146,9 @@ class AuditFilterForm(forms.Form):
     who = forms.CharField(label=_("Who"), required=False)
     since = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
     until = forms.DateField(label=_("Until"), required=False, widget=DATE_WIDGET)
+
+
+class DelegateForm(forms.Form):
+    username = forms.CharField(
+        label=_("User name of the person who may read your records"), max_length=150
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("register/", views_learner.register, name="register"),
     path("archive/", views_learner.my_archive, name="archive"),
     path("archive/report/", views_learner.report_outcome, name="report"),
+    path("archive/delegates/", views_learner.delegates, name="delegates"),
     path("outcomes/<int:outcome_id>/", views_learner.outcome_detail, name="outcome"),
     path("learners/<str:learner_no>/", views_learner.learner_archive, name="learner_archive"),
     path("institution/", views_officer.officer_home, name="officer"),

@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 
 from learncity.framework.models import Category
 from learncity.identity import districts
+from learncity.identity.delegation import grant_delegate, live_delegates, revoke_delegate
+from learncity.identity.models import Learner
 from learncity.identity.services import Registration, register_learner, reveal_identity_number
-from learncity.portal.forms import RegistrationForm, SelfReportForm
+from learncity.portal.forms import DelegateForm, RegistrationForm, SelfReportForm
 from learncity.portal.helpers import actor, run_on_form
 from learncity.records.selectors import archive, archive_years, learner_for, outcome_with_history
 from learncity.records.services import report_own_outcome
@@ -117,3 +119,34 @@ def report_outcome(request):
             )
             return redirect("portal:outcome", outcome_id=outcome.pk)
     return render(request, "portal/report.html", {"form": form})
+
+
+@login_required
+def delegates(request):
+    """The learner names who may read their archive and credits, and takes it back."""
+    who = actor(request)
+    learner = learner_for(who) if who.learner_id else None  # a helper need not be a learner
+    form = DelegateForm(request.POST or None) if learner else None
+    if request.method == "POST" and "revoke" in request.POST:
+        revoke_delegate(who, int(request.POST["revoke"]))
+        messages.success(request, _("The delegate can no longer read your records."))
+        return redirect("portal:delegates")
+    if form is not None and request.method == "POST" and form.is_valid():
+        done = run_on_form(form, lambda: grant_delegate(who, form.cleaned_data["username"]))
+        if done:
+            messages.success(
+                request,
+                _("%(name)s can now read your archive and credits.") % {"name": done.user.username},
+            )
+            return redirect("portal:delegates")
+    return render(
+        request,
+        "portal/delegates.html",
+        {
+            "form": form,
+            "delegates": live_delegates(learner) if learner else [],
+            "helping": Learner.objects.filter(
+                delegates__user=request.user, delegates__revoked_at__isnull=True
+            ),
+        },
+    )

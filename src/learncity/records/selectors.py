@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from learncity.access import Actor
 from learncity.errors import NotFound, PermissionDenied
+from learncity.identity.delegation import is_delegate
 from learncity.identity.models import Learner
 from learncity.records.models import Outcome
 
@@ -21,7 +22,9 @@ def learner_for(actor: Actor, learner_no: str | None = None) -> Learner:
     if learner is None:
         raise NotFound(_("No learning account has this learner number."))
     if learner.pk != actor.learner_id and not (
-        any(actor.has_role(r) for r in CITYWIDE_READERS) or actor.institution_ids()
+        any(actor.has_role(r) for r in CITYWIDE_READERS)
+        or actor.institution_ids()
+        or is_delegate(actor, learner.pk)
     ):
         raise PermissionDenied(_("You may read only your own learning archive."))
     return learner
@@ -37,7 +40,11 @@ def archive(
 ) -> QuerySet[Outcome]:
     """The outcomes of one learner that this actor may see, newest first."""
     outcomes = Outcome.objects.filter(learner=learner).select_related("institution")
-    if learner.pk != actor.learner_id and not any(actor.has_role(r) for r in CITYWIDE_READERS):
+    if (
+        learner.pk != actor.learner_id
+        and not any(actor.has_role(r) for r in CITYWIDE_READERS)
+        and not is_delegate(actor, learner.pk)
+    ):
         institutions = actor.institution_ids()
         if not institutions:
             raise PermissionDenied(_("You may read only your own learning archive."))
