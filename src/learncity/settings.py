@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "learncity.records",
     "learncity.creditbank",
     "learncity.portal",
+    "learncity.lrs",
 ]
 
 MIDDLEWARE = [

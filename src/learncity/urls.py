@@ -10,6 +10,7 @@ api = build_api()
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("xapi/", include("learncity.lrs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("learncity.creditbank.urls")),
     path("", include("learncity.portal.urls")),
