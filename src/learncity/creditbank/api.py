@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import yaml
 from ninja import Router, Schema
+from ninja.responses import Status
 from pydantic import ConfigDict
 
 from learncity.api.auth import API_AUTH, actor_of
@@ -123,7 +124,7 @@ def list_standards(request, status: str = "published"):
 def create_standards(request, payload: ImportIn):
     """Create draft standards (framework administrators)."""
     created = import_standards(actor_of(request), yaml.safe_dump(payload.model_dump()))
-    return 201, StandardsOut(standards=[{"id": s.pk, "key": s.key} for s in created])
+    return Status(201, StandardsOut(standards=[{"id": s.pk, "key": s.key} for s in created]))
 
 
 @router.post("/standards/{standard_id}/publish", response=PublishOut, auth=API_AUTH)
@@ -162,7 +163,7 @@ def make_appeal(request, recognition_id: int, body: AppealIn):
     r = appeal(
         actor_of(request), recognition_id, reason=body.reason, evidence_url=body.evidence_url
     )
-    return 201, _recognition_out(r)
+    return Status(201, _recognition_out(r))
 
 
 def _credits(request, learner_no):
