@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "learncity.framework",
     "learncity.records",
     "learncity.creditbank",
+    "learncity.credentials",
     "learncity.portal",
     "learncity.lrs",
 ]

@@ -13,5 +13,6 @@ urlpatterns = [
     path("xapi/", include("learncity.lrs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("learncity.creditbank.urls")),
+    path("", include("learncity.credentials.urls")),
     path("", include("learncity.portal.urls")),
 ]

@@ -31,6 +31,7 @@ def build_api() -> NinjaAPI:
     api.add_router("/", institutions_router)
     api.add_router("/outcomes", records_router)
     api.add_router("/", creditbank_router)
+    api.add_router("/", "learncity.credentials.api.router")
 
     @api.exception_handler(LearnCityError)
     def domain_error(request, exc: LearnCityError):

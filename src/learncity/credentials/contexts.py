@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from frozendict import frozendict
 from pyld.context_resolver import ContextResolver
+from pyld.resolved_context import ResolvedContext
 
 CONTEXTS_DIR = Path(__file__).with_name("contexts")
 
@@ -82,12 +85,52 @@ class OfflineDocumentLoader:
         }
 
     def context_resolver(self) -> ContextResolver:
-        """A context resolver with a cache of its own for one pyld call.
+        """The context resolver of this loader (one per thread), with a cache of its own.
 
         pyld's default resolver shares a process-wide cache keyed by URL; a context resolved
-        through some other loader could then be used here. A private cache rules that out.
+        through some other loader could then be used here. A cache private to the loader rules
+        that out. It is kept across calls because the loader's documents never change, and
+        processing the Open Badges contexts afresh was 80% of a canonicalisation's time; it is
+        per thread because pyld's caches are not thread-safe.
         """
-        return ContextResolver({}, self)
+        local = self.__dict__.setdefault("_local", threading.local())
+        resolver = getattr(local, "resolver", None)
+        if resolver is None or resolver.size() > _MAX_CACHED_CONTEXTS:
+            resolver = local.resolver = _LoaderContextResolver(self)
+        return resolver
+
+
+_MAX_CACHED_CONTEXTS = 2_000  # inline contexts of submitted documents are cached too; bound it
+
+
+class _LoaderContextResolver(ContextResolver):
+    """pyld's resolver, keying inline contexts by sorted-key JSON instead of JCS.
+
+    pyld computes an RFC 8785 serialisation of every scoped context each time a typed node is
+    expanded, only to use it as a cache key; `json.dumps` gives an equally unique key in C.
+    """
+
+    def __init__(self, loader: OfflineDocumentLoader):
+        super().__init__({}, loader)
+        self.processed: dict = {}  # rdfc's processed type-scoped contexts
+
+    def size(self) -> int:
+        return len(self.per_op_cache) + len(self.processed) // 4
+
+    def resolve(self, active_ctx, context, base, cycles=None):
+        if isinstance(context, (dict, frozendict)) and "@context" in context:
+            context = context["@context"]
+        resolved_all = []
+        for ctx in context if isinstance(context, list) else [context]:
+            if not isinstance(ctx, (dict, frozendict)):
+                resolved_all.extend(super().resolve(active_ctx, ctx, base, cycles))
+                continue
+            key = json.dumps(ctx, sort_keys=True, separators=(",", ":"), default=dict)
+            resolved = self._get(key)
+            if not resolved:
+                resolved = self._cache_resolved_context(key, ResolvedContext(ctx), "static")
+            resolved_all.append(resolved)
+        return resolved_all
 
 
 default_loader = OfflineDocumentLoader()

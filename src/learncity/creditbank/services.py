@@ -304,5 +304,8 @@ def revoke_outcome(actor: Actor, outcome_id: int, reason: str) -> Outcome:
                 reverse_credits_of(rec)
             Recognition.objects.filter(pk=rec.pk).update(status="revoked")
         record(actor, "outcome.revoke", outcome, reason=reason)
+        from learncity.credentials.services import revoke_for_outcome  # its credentials too
+
+        revoke_for_outcome(actor, outcome_id, reason)
     outcome.refresh_from_db()
     return outcome

@@ -35,7 +35,7 @@ from learncity.records.spreadsheet import iter_rows
 
 CHUNK = 2000
 REPORT_LIMIT = 1000  # problems listed in full; the count is always exact
-INSERT_ROWS = 1000  # rows per multi-row INSERT outside SQLite (PostgreSQL allows 65535 values)
+INSERT_ROWS = 2000  # rows per INSERT statement outside SQLite
 
 
 @dataclass
@@ -83,13 +83,14 @@ def _insert_outcomes(values: list[dict]) -> None:
     for a large file that was most of the import's time. Here each field gets what the model
     would give it (the value given, else its default, ``now`` for auto_now fields) and every
     value that is not a plain str/int/bool/None is prepared by the field's own get_db_prep_save,
-    as the compiler does. SQLite runs one prepared statement for every row; other databases
-    get multi-row VALUES statements of INSERT_ROWS rows. bulk_create sends no signals either.
+    as the compiler does. SQLite runs one prepared statement for every row; PostgreSQL gets
+    one INSERT ... SELECT FROM UNNEST(column arrays) per INSERT_ROWS rows, as bulk_create does
+    there; other databases multi-row VALUES. bulk_create sends no signals either.
     """
     connection = connections[router.db_for_write(Outcome)]
     fields = [f for f in Outcome._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
-    head = "INSERT INTO {} ({}) VALUES ".format(
+    head = "INSERT INTO {} ({}) ".format(
         quote(Outcome._meta.db_table), ", ".join(quote(f.column) for f in fields)
     )
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -110,11 +111,19 @@ def _insert_outcomes(values: list[dict]) -> None:
         rows.append(row)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.executemany(head + one, rows)
+            cursor.executemany(head + "VALUES " + one, rows)
+            return
+        if connection.vendor == "postgresql":  # one array per column, as bulk_create does there
+            types = [f.db_type(connection).split("(")[0] for f in fields]
+            unnest = ", ".join(f"(%s)::{t}[]" for t in types)
+            for start in range(0, len(rows), INSERT_ROWS):
+                columns = zip(*rows[start : start + INSERT_ROWS], strict=True)
+                cursor.execute(f"{head}SELECT * FROM UNNEST({unnest})", [list(c) for c in columns])
             return
         for start in range(0, len(rows), INSERT_ROWS):
             part = rows[start : start + INSERT_ROWS]
-            cursor.execute(head + ", ".join([one] * len(part)), [v for r in part for v in r])
+            sql = head + "VALUES " + ", ".join([one] * len(part))
+            cursor.execute(sql, [v for r in part for v in r])
 
 
 def _insert_chunk(
@@ -136,7 +145,11 @@ def _insert_chunk(
                 state.add(number, problem, messages)
         else:
             checked.append((number, result, f"file:{batch.file_sha256[:32]}:{number}"))
-    matched, problems = match_rows(institution.pk, checked, seen) if checked else ([], [])
+    # References of rows inserted earlier are found in the table by match_rows' query (same
+    # transaction), so `seen` need only keep those of this chunk, or of rows not inserted: the
+    # import's memory then stays flat instead of growing by a key for every row of the file.
+    local = set() if insert else seen
+    matched, problems = match_rows(institution.pk, checked, local) if checked else ([], [])
     for number, problem in problems:
         state.add(number, problem, messages)
     if insert and matched:

@@ -73,9 +73,18 @@ class ImportBatch(models.Model):
 class Outcome(models.Model):
     """One learning outcome. Never edited in place: a correction is a new version."""
 
-    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="outcomes")
+    # Few indexes on purpose: every index slows the million-row import. The learner is covered
+    # by archive_timeline, the institution by the idempotency constraint (both lead with them).
+    learner = models.ForeignKey(
+        Learner, on_delete=models.PROTECT, related_name="outcomes", db_index=False
+    )
     institution = models.ForeignKey(
-        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="outcomes"
+        Institution,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outcomes",
+        db_index=False,
     )
     issuer_name = models.CharField(_("issuer"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=KIND_CHOICES)
@@ -98,8 +107,8 @@ class Outcome(models.Model):
     evidence_sha256 = models.CharField(max_length=64, blank=True)
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=SOURCES)
-    status = models.CharField(_("status"), max_length=16, choices=STATUSES, db_index=True)
-    lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+    status = models.CharField(_("status"), max_length=16, choices=STATUSES)
+    lineage = models.UUIDField(default=uuid.uuid4, editable=False)  # read within one learner
     version = models.PositiveSmallIntegerField(default=1)
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
@@ -111,7 +120,12 @@ class Outcome(models.Model):
     )
     review_note = models.TextField(_("review note"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

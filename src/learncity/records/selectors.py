@@ -39,7 +39,7 @@ def archive(
     include_history: bool = False,
 ) -> QuerySet[Outcome]:
     """The outcomes of one learner that this actor may see, newest first."""
-    outcomes = Outcome.objects.filter(learner=learner).select_related("institution")
+    outcomes = Outcome.objects.filter(learner=learner).select_related("institution", "learner")
     if (
         learner.pk != actor.learner_id
         and not any(actor.has_role(r) for r in CITYWIDE_READERS)

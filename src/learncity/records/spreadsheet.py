@@ -121,14 +121,15 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _rows_from(raw_rows: Iterator[list]) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows_from(raw_rows: Iterator[list], cell=_cell_text) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows as {column: text}; ``cell`` turns a cell into text (CSV cells are text already)."""
     try:
         header = [_cell_text(c) for c in next(raw_rows)]
     except StopIteration:
         raise SpreadsheetRejected(_("The file is empty."), code="spreadsheet.empty") from None
     keys = _column_map(header)
     for number, raw in enumerate(raw_rows, start=2):
-        cells = [_cell_text(c) for c in raw]
+        cells = [cell(c) for c in raw]
         if not any(cells):
             continue
         yield number, {k: v for k, v in zip(keys, cells, strict=False) if k}
@@ -138,7 +139,7 @@ def iter_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     encoding = detect_csv_encoding(path)
     with open(path, encoding=encoding, newline="") as handle:
         try:
-            yield from _rows_from(csv.reader(handle))
+            yield from _rows_from(csv.reader(handle), cell=str.strip)
         except csv.Error as error:
             raise SpreadsheetRejected(
                 _("The CSV file is malformed: %(error)s") % {"error": error},
