@@ -220,5 +220,14 @@ def _register_subcommands() -> None:
 _register_subcommands()
 
 
+def _register_monitoring() -> None:
+    from learncity.monitoring import cli as monitoring_cli
+
+    monitoring_cli.register(app, _django)
+
+
+_register_monitoring()
+
+
 def main() -> None:
     sys.exit(app())

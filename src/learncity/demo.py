@@ -12,6 +12,7 @@ from django.db import transaction
 
 from learncity import config
 from learncity.access import system_actor
+from learncity.catalogue.demo import load_catalogue_demo
 from learncity.creditbank.demo import load_demo_standards
 from learncity.errors import ConfigurationError
 from learncity.framework.loader import load_framework
@@ -23,6 +24,7 @@ from learncity.institutions.services import create_institution, grant_role
 from learncity.institutions.uscc import make_uscc
 from learncity.records.models import Outcome
 from learncity.records.services import deposit_outcomes
+from learncity.transfer.demo import load_demo_transfer
 
 DEMO_PASSWORD = "learncity-demo"
 INSTITUTIONS = [
@@ -197,6 +199,8 @@ def load_demo() -> list[tuple[str, str, str]]:
         )
     load_demo_standards()
     _outcomes(actor, DEMO_LEARNER_ID)
+    load_demo_transfer(actor)
+    load_catalogue_demo(actor)
     assert Learner.objects.filter(user__username="learner").exists()
     return [
         ("learner 学习者", "learner", DEMO_PASSWORD),

@@ -29,10 +29,13 @@ INSTALLED_APPS = [
     "learncity.institutions",
     "learncity.framework",
     "learncity.records",
+    "learncity.catalogue",
     "learncity.creditbank",
+    "learncity.transfer",
     "learncity.credentials",
     "learncity.portal",
     "learncity.lrs",
+    "learncity.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -74,7 +77,7 @@ def _database() -> dict:
     if url:
         db = dj_database_url.parse(url, conn_max_age=60)
         if db["ENGINE"].endswith("postgresql"):
-            db.setdefault("TEST", {})["NAME"] = "test_learncity"
+            db.setdefault("TEST", {})["NAME"] = f"test_learncity_{os.getpid()}"
         return db
     HOME.mkdir(parents=True, exist_ok=True)
     return {

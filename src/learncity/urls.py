@@ -12,7 +12,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("xapi/", include("learncity.lrs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("monitoring/", include("learncity.monitoring.urls")),
     path("", include("learncity.creditbank.urls")),
+    path("", include("learncity.transfer.urls")),
     path("", include("learncity.credentials.urls")),
+    path("catalogue/", include("learncity.catalogue.urls")),
     path("", include("learncity.portal.urls")),
 ]

@@ -30,7 +30,9 @@ def build_api() -> NinjaAPI:
     api.add_router("/", identity_router)
     api.add_router("/", institutions_router)
     api.add_router("/outcomes", records_router)
+    api.add_router("/catalogue", "learncity.catalogue.api.router")
     api.add_router("/", creditbank_router)
+    api.add_router("/transfer", "learncity.transfer.api.router")
     api.add_router("/", "learncity.credentials.api.router")
 
     @api.exception_handler(LearnCityError)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from learncity.creditbank import ledger
 from learncity.creditbank.models import Recognition, RecognitionStandard
 from learncity.creditbank.rules import (
+    Choice,
     OutcomeFacts,
     Rule,
     choose,
@@ -86,16 +87,36 @@ class RuleBook:
         self.by_code: dict[str, list[Rule]] = defaultdict(list)
         self.by_kind: dict[str, list[Rule]] = defaultdict(list)
         self.any_kind: list[Rule] = []
-        for s in standards:
+        # The same rules split further by the institutions they name (for shortlist), and each
+        # rule's place in the order candidates() gives: (by code, by kind, any) then file order.
+        self._kind_at: dict[tuple[str, str], list[Rule]] = defaultdict(list)
+        self._kind_open: dict[str, list[Rule]] = defaultdict(list)
+        self._any_at: dict[str, list[Rule]] = defaultdict(list)
+        self._any_open: list[Rule] = []
+        self._rank: dict[int, tuple[int, int]] = {}
+        for index, s in enumerate(standards):
             rule = rule_of(s)
             if rule.code_exact:
                 self.by_code[rule.code_exact].append(rule)
+                group = 0
             elif rule.kinds:
                 for kind in rule.kinds:
                     self.by_kind[kind].append(rule)
+                    for inst in rule.institution_codes:
+                        self._kind_at[(kind, inst)].append(rule)
+                    if not rule.institution_codes:
+                        self._kind_open[kind].append(rule)
+                group = 1
             else:
                 self.any_kind.append(rule)
+                for inst in rule.institution_codes:
+                    self._any_at[inst].append(rule)
+                if not rule.institution_codes:
+                    self._any_open.append(rule)
+                group = 2
+            self._rank[id(rule)] = (group, index)
         self._shortlists: dict[tuple, list[Rule]] = {}
+        self._explanations: dict[tuple, dict] = {}
 
     @classmethod
     def published(cls, extra: RecognitionStandard | None = None) -> RuleBook:
@@ -105,6 +126,24 @@ class RuleBook:
     def candidates(self, kind: str, code: str) -> list[Rule]:
         return self.by_code.get(code, []) + self.by_kind.get(kind, []) + self.any_kind
 
+    def explain(self, choice: Choice) -> dict:
+        """The explanation a decision records; decisions alike share one (never changed) dict,
+        so a chunk serialises each distinct explanation once."""
+        standard = choice.rule.key if choice.rule else None
+        key = (standard, choice.candidates, choice.reason, choice.code)
+        found = self._explanations.get(key)
+        if found is None:
+            found = {
+                "standard": standard,
+                "candidates": list(choice.candidates),
+                "why": choice.reason,
+                "code": choice.code,
+            }
+            if len(self._explanations) >= SHORTLISTS:
+                self._explanations.clear()
+            self._explanations[key] = found
+        return found
+
     def shortlist(self, kind: str, code: str, institution: tuple[str, str, bool]) -> list[Rule]:
         """The candidates an outcome of this kind and code from this institution (code, kind,
         accredited) can match, in the same order: those failing `fits_what_and_who` would fail
@@ -113,9 +152,17 @@ class RuleBook:
         found = self._shortlists.get(key)
         if found is None:
             inst_code, inst_kind, accredited = institution
+            pool = (
+                self.by_code.get(code, [])
+                + self._kind_at.get((kind, inst_code), [])
+                + self._kind_open.get(kind, [])
+                + self._any_at.get(inst_code, [])
+                + self._any_open
+            )  # candidates(kind, code) less the rules naming other institutions
+            pool.sort(key=lambda r: self._rank[id(r)])
             found = [
                 r
-                for r in self.candidates(kind, code)
+                for r in pool
                 if fits_what_and_who(r, kind, inst_code, inst_kind, accredited, code)
             ]
             if len(self._shortlists) >= SHORTLISTS:
@@ -155,18 +202,17 @@ def decide(book: RuleBook, row, institutions: dict[int, tuple[str, str, bool]]) 
         pk, kind, inst_code, inst_kind, accredited, code, result_type, result, hours, completed_on
     )
     choice = choose(book.shortlist(kind, code, institution), facts)
-    explanation = {
-        "standard": choice.rule.key if choice.rule else None,
-        "candidates": list(choice.candidates),
-        "why": choice.reason,
-        "code": choice.code,
-    }
+    explanation = book.explain(choice)
     credits = None
     if choice.rule is not None:
         try:
             credits = credits_for(choice.rule, hours)
         except ValueError as error:
-            explanation.update(standard=None, why=f"{choice.rule.key}: {error}", code="formula")
+            explanation = explanation | {
+                "standard": None,
+                "why": f"{choice.rule.key}: {error}",
+                "code": "formula",
+            }
             return Decision(pk, learner_id, completed_on.year, None, None, explanation)
     return Decision(pk, learner_id, completed_on.year, choice.rule, credits, explanation)
 
@@ -180,35 +226,57 @@ def _institutions() -> dict[int, tuple[str, str, bool]]:
     }
 
 
-def undecided_outcomes():
+def undecided_outcomes(after: int = 0):
+    """Recorded, current outcomes without a current recognition; with `after`, only those with
+    a greater id — the bound goes on both sides of the anti-join, so PostgreSQL's merge
+    anti-join starts there instead of at the first recognition for every chunk."""
     current = Recognition.objects.filter(outcome=OuterRef("pk"), is_current=True)
-    return Outcome.objects.filter(status="recorded", is_current=True).exclude(Exists(current))
+    outcomes = Outcome.objects.filter(status="recorded", is_current=True)
+    if after:
+        current = current.filter(outcome_id__gt=after)
+        outcomes = outcomes.filter(pk__gt=after)
+    return outcomes.exclude(Exists(current))
 
 
 def _write(book: RuleBook, decisions: list[Decision], replaced: list[int]) -> None:
     now = timezone.now()
     if replaced:
         Recognition.objects.filter(pk__in=replaced).update(is_current=False)
-    made = ledger.insert_rows(
-        Recognition,
-        [
-            {
-                "outcome_id": d.outcome_id,
-                "learner_id": d.learner_id,
-                "status": "recognised" if d.rule else "pending",
-                "method": "standard" if d.rule else "",
-                "standard_id": book.ids.get(d.rule.key) if d.rule else None,
-                "level": d.rule.level if d.rule else None,
-                "category": d.rule.category if d.rule else "",
-                "credits": d.credits,
-                "explanation": d.explanation,
-                "decided_at": now if d.rule else None,
-            }
-            for d in decisions
-        ],
-        returning=("outcome_id", "id"),
-    )
-    recognition_of = dict(made)  # a chunk decides each outcome once
+    rows = [
+        {
+            "outcome_id": d.outcome_id,
+            "learner_id": d.learner_id,
+            "status": "recognised" if d.rule else "pending",
+            "method": "standard" if d.rule else "",
+            "standard_id": book.ids.get(d.rule.key) if d.rule else None,
+            "level": d.rule.level if d.rule else None,
+            "category": d.rule.category if d.rule else "",
+            "credits": d.credits,
+            "explanation": d.explanation,
+            "decided_at": now if d.rule else None,
+        }
+        for d in decisions
+    ]
+    paying = [d for d in decisions if d.rule and d.credits]
+    pks = ledger.new_pks(Recognition, len(rows))
+    if pks is not None:
+        for row, pk in zip(rows, pks, strict=True):
+            row["id"] = pk
+    ledger.insert_rows(Recognition, rows)
+    if pks is not None:
+        recognition_of = {row["outcome_id"]: row["id"] for row in rows}
+    else:  # each outcome has at most one current recognition (a constraint): the one just made
+        recognition_of = dict(
+            ledger.select_in(
+                Recognition,
+                f"SELECT outcome_id, id FROM {Recognition._meta.db_table} "
+                "WHERE is_current AND {in}",
+                "outcome_id",
+                [d.outcome_id for d in paying],
+            )
+            if paying
+            else []
+        )
     ledger.append(
         [
             ledger.Draft(
@@ -221,8 +289,7 @@ def _write(book: RuleBook, decisions: list[Decision], replaced: list[int]) -> No
                 d.credits,
                 d.year,
             )
-            for d in decisions
-            if d.rule and d.credits
+            for d in paying
         ]
     )
 
@@ -237,13 +304,11 @@ def recognise_undecided(
     """Decide every recorded outcome that has no decision yet."""
     book = book or RuleBook.published()
     institutions, report, last_id = _institutions(), RunReport(dry_run=dry_run), 0
-    base = (
-        undecided_outcomes()
-        if outcome_filter is None
-        else undecided_outcomes().filter(**outcome_filter)
-    )
     while True:
-        rows = list(base.filter(pk__gt=last_id).order_by("pk").values_list(*OUTCOME_FIELDS)[:CHUNK])
+        chunk = undecided_outcomes(after=last_id)
+        if outcome_filter is not None:
+            chunk = chunk.filter(**outcome_filter)
+        rows = list(chunk.order_by("pk").values_list(*OUTCOME_FIELDS)[:CHUNK])
         if not rows:
             break
         last_id = rows[-1][0]

@@ -12,7 +12,7 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,9 +81,50 @@ def revoke_credential(actor: Actor, credential: Credential, reason: str = "") ->
         record(actor, "lrs.credential.revoke", credential, reason=reason)
 
 
+_LOOKUP: dict[str, str] = {}  # per database alias: the SQL of _credential_by_key
+
+
+def _credential_by_key(key: str) -> Credential | None:
+    """``Credential.objects.select_related("institution").filter(key=key).first()``, with the
+    SQL built once: compiling that query took more time than a single statement's storing."""
+    connection = connections[router.db_for_read(Credential)]
+    credential_fields = Credential._meta.concrete_fields
+    institution_fields = Institution._meta.concrete_fields
+    sql = _LOOKUP.get(connection.alias)
+    if sql is None:
+        quote = connection.ops.quote_name
+        columns = [f"c.{quote(f.column)}" for f in credential_fields]
+        columns += [f"i.{quote(f.column)}" for f in institution_fields]
+        sql = _LOOKUP[connection.alias] = (
+            f"SELECT {', '.join(columns)} FROM {quote(Credential._meta.db_table)} c "
+            f"JOIN {quote(Institution._meta.db_table)} i ON i.{quote('id')} = c."
+            f"{quote(Credential._meta.get_field('institution').column)} WHERE c.{quote('key')} = %s"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for n, field in enumerate([*credential_fields, *institution_fields]):
+        column = field.get_col(field.model._meta.db_table)  # as the ORM converts values
+        for converter in connection.ops.get_db_converters(column) + column.get_db_converters(
+            connection
+        ):
+            values[n] = converter(values[n], column, connection)
+    split = len(credential_fields)
+    credential = Credential.from_db(
+        connection.alias, [f.attname for f in credential_fields], values[:split]
+    )
+    credential.institution = Institution.from_db(
+        connection.alias, [f.attname for f in institution_fields], values[split:]
+    )
+    return credential
+
+
 def authenticate(key: str, secret: str) -> Credential:
     """The live credential for a key and secret, compared in constant time; else a 401."""
-    credential = Credential.objects.select_related("institution").filter(key=key).first()
+    credential = _credential_by_key(key)
     if (
         credential is None
         or credential.revoked_at is not None

@@ -6,6 +6,7 @@ the query-parameter parser and the document resources share one notion of "valid
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -55,8 +56,19 @@ INTERACTION_TYPES = (
 )
 
 
+# Statements repeat the same verbs, activity IRIs and language tags: checks are remembered.
+@functools.lru_cache(maxsize=16384)
+def _iri_ok(value: str) -> bool:
+    return bool(_IRI.match(value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_ok(value: str) -> bool:
+    return bool(_LANGUAGE.match(value))
+
+
 def is_iri(value) -> bool:
-    return isinstance(value, str) and bool(_IRI.match(value))
+    return isinstance(value, str) and _iri_ok(value)
 
 
 def is_uuid(value) -> bool:
@@ -76,7 +88,7 @@ def is_sha2(value) -> bool:
 
 
 def is_language(value) -> bool:
-    return isinstance(value, str) and bool(_LANGUAGE.match(value))
+    return isinstance(value, str) and _language_ok(value)
 
 
 def is_duration(value) -> bool:

@@ -9,12 +9,14 @@ stored as related too, so a broad query reads one relation).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
 IFI_PROPERTIES = ("mbox", "mbox_sha1sum", "openid", "account")
 
 
+@functools.lru_cache(maxsize=65536)  # the same verbs, courses and learners come again and again
 def _hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 

@@ -77,16 +77,33 @@ class Statement(models.Model):
 class StatementIndex(models.Model):
     """What a statement is about: one row per (kind, key), inherited through StatementRefs.
 
-    kind: ``a`` agent (actor/object), ``A`` agent related only, ``o`` activity (object),
-    ``O`` activity related only, ``v`` verb, ``r`` registration.
+    kind: ``a`` agent (actor/object), ``A`` agent anywhere (actor, object, authority, context,
+    sub-statement: what ``related_agents`` matches), ``o`` activity (object), ``O`` activity
+    anywhere (``related_activities``), ``v`` verb, ``r`` registration. Main keys are stored as
+    related too, so every filter reads one (key, kind) range. ``stored`` repeats the
+    statement's, so that range is already in the order pages are served (stored, statement):
+    a page is read from the index without sorting every match.
     """
 
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="+")
+    # No index of its own (lrs_index_unique starts with the statement) and no database
+    # constraint: rows are only ever written by services.py, for statements it has just
+    # inserted, and statements are never deleted (Django still cascades a deletion). The
+    # deferred check of a constraint cost more than the row's insert itself.
+    statement = models.ForeignKey(
+        Statement,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     kind = models.CharField(max_length=1)
     key = models.CharField(max_length=40)
+    stored = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["key", "kind", "statement"], name="lrs_index_key")]
+        indexes = [
+            models.Index(fields=["key", "kind", "stored", "statement"], name="lrs_index_page")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["statement", "kind", "key"], name="lrs_index_unique")
         ]

@@ -6,7 +6,7 @@ owns: id, stored, timestamp (UTC), authority and version; single context activit
 
 from __future__ import annotations
 
-import copy
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -90,6 +90,24 @@ def check_batch(statements: list, version: str, payloads: dict[str, Payload] | N
             )
 
 
+def _copied(statement: dict) -> dict:
+    """A copy of the parts ``_normalise`` and ``prepare`` change; the rest is shared.
+
+    Nothing else in a received statement is changed later (storing reads it, indexing and
+    activity merging build new objects), so this is as safe as a deep copy and far cheaper.
+    """
+    out = dict(statement)
+    context = out.get("context")
+    if isinstance(context, dict):
+        out["context"] = context = dict(context)
+        if isinstance(context.get("contextActivities"), dict):
+            context["contextActivities"] = dict(context["contextActivities"])
+    obj = out.get("object")
+    if isinstance(obj, dict) and obj.get("objectType") == "SubStatement":
+        out["object"] = _copied(obj)
+    return out
+
+
 def _lists(context: dict) -> None:
     activities = context.get("contextActivities")
     if isinstance(activities, dict):
@@ -98,22 +116,40 @@ def _lists(context: dict) -> None:
                 activities[key] = [value]
 
 
+# Already how the LRS writes times (UTC, milliseconds, Z): formatting it again changes nothing.
+_CANONICAL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
+
+
 def _normalise(statement: dict) -> None:
     if isinstance(statement.get("context"), dict):
         _lists(statement["context"])
-    if isinstance(statement.get("timestamp"), str):
-        statement["timestamp"] = format_timestamp(parse_timestamp(statement["timestamp"]))
+    stamp = statement.get("timestamp")
+    if isinstance(stamp, str) and not _CANONICAL_TIME.fullmatch(stamp):
+        statement["timestamp"] = format_timestamp(parse_timestamp(stamp))
     obj = statement.get("object")
     if isinstance(obj, dict) and obj.get("objectType") == "SubStatement":
         _normalise(obj)
 
 
+_LAST_STAMP: tuple = (None, "")
+
+
+def _stamp(stored: datetime) -> str:
+    """format_timestamp(stored), remembered for the rest of the batch (one ``stored`` each)."""
+    global _LAST_STAMP
+    moment, text = _LAST_STAMP
+    if moment is not stored:
+        text = format_timestamp(stored)
+        _LAST_STAMP = (stored, text)
+    return text
+
+
 def prepare(statement: dict, *, stored: datetime, authority: dict, version: str) -> dict:
     """A copy of the statement with everything the LRS assigns."""
-    out = copy.deepcopy(statement)
+    out = _copied(statement)
     out["id"] = out.get("id") or str(uuid.uuid4())
     _normalise(out)
-    stamp = format_timestamp(stored)
+    stamp = _stamp(stored)
     out["stored"] = stamp
     out.setdefault("timestamp", stamp)
     out["authority"] = authority

@@ -13,10 +13,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max, Q
+from django.db import connections, router
+from django.db.models import Max
 
 from learncity.lrs import indexing
-from learncity.lrs.models import Activity, AttachmentPayload, Document, Statement, StatementIndex
+from learncity.lrs.models import Activity, AttachmentPayload, Document, Statement
 
 MAX_LIMIT = 500
 
@@ -37,29 +38,19 @@ class StatementQuery:
     ceiling: int | None = None  # highest Statement.id visible to this query
 
 
-def _with_key(qs, kinds: tuple[str, ...], key: str):
-    return qs.filter(
-        pk__in=StatementIndex.objects.filter(kind__in=kinds, key=key).values("statement_id")
-    )
-
-
-def _filtered(query: StatementQuery):
-    qs = Statement.objects.filter(voided=False)
-    if query.agent is not None:
-        kinds = ("a", "A") if query.related_agents else ("a",)
-        qs = _with_key(qs, kinds, indexing.agent_key(query.agent) or "")
-    if query.activity is not None:
-        kinds = ("o", "O") if query.related_activities else ("o",)
-        qs = _with_key(qs, kinds, indexing.activity_key(query.activity))
-    if query.verb is not None:
-        qs = _with_key(qs, ("v",), indexing.activity_key("verb:" + query.verb))
+def _keys(query: StatementQuery) -> list[tuple[str, str]]:
+    """(kind, key) the statements must have, most selective first (the first drives the page)."""
+    keys = []
     if query.registration is not None:
-        qs = _with_key(qs, ("r",), str(uuid.UUID(query.registration)))
-    if query.since is not None:
-        qs = qs.filter(stored__gt=query.since)
-    if query.until is not None:
-        qs = qs.filter(stored__lte=query.until)
-    return qs
+        keys.append(("r", str(uuid.UUID(query.registration))))
+    if query.agent is not None:
+        keys.append(("A" if query.related_agents else "a", indexing.agent_key(query.agent) or ""))
+    if query.activity is not None:
+        kind = "O" if query.related_activities else "o"
+        keys.append((kind, indexing.activity_key(query.activity)))
+    if query.verb is not None:
+        keys.append(("v", indexing.activity_key("verb:" + query.verb)))
+    return keys
 
 
 def ceiling() -> int:
@@ -67,19 +58,61 @@ def ceiling() -> int:
 
 
 def find_statements(query: StatementQuery) -> tuple[list[Statement], bool]:
-    """One page of statements and whether more follow."""
-    qs = _filtered(query)
+    """One page of statements and whether more follow.
+
+    With a filter, the page is read from one (key, kind) range of the index table, which is
+    ordered as pages are (stored, statement): the first ``limit + 1`` rows that pass the other
+    conditions end the query, however many statements match. Other filters are checked per
+    row through lrs_index_unique. Without one, lrs_stmt_stored serves the same way.
+    """
+    connection = connections[router.db_for_read(Statement)]
+    stored_field = Statement._meta.get_field("stored")
+
+    def moment(value: datetime):
+        return stored_field.get_db_prep_value(value, connection)
+
+    keys = _keys(query)
+    params: list = []
+    if keys:
+        kind, key = keys[0]
+        # CROSS JOIN keeps the index table as the outer loop on SQLite; PostgreSQL plans freely.
+        source = (
+            "lrs_statementindex d CROSS JOIN lrs_statement s "
+            "WHERE s.id = d.statement_id AND d.key = %s AND d.kind = %s AND NOT s.voided"
+        )
+        params += [key, kind]
+        order_stored, order_id = "d.stored", "d.statement_id"
+    else:
+        source = "lrs_statement s WHERE NOT s.voided"
+        order_stored, order_id = "s.stored", "s.id"
+    where = []
+    for kind, key in keys[1:]:
+        where.append(
+            "EXISTS (SELECT 1 FROM lrs_statementindex e "
+            "WHERE e.statement_id = s.id AND e.kind = %s AND e.key = %s)"
+        )
+        params += [kind, key]
+    if query.since is not None:
+        where.append(f"{order_stored} > %s")
+        params.append(moment(query.since))
+    if query.until is not None:
+        where.append(f"{order_stored} <= %s")
+        params.append(moment(query.until))
     if query.ceiling is not None:
-        qs = qs.filter(pk__lte=query.ceiling)
+        where.append(f"{order_id} <= %s")
+        params.append(query.ceiling)
     if query.after is not None:
         stored, pk = query.after
-        if query.ascending:
-            qs = qs.filter(Q(stored__gt=stored) | Q(stored=stored, pk__gt=pk))
-        else:
-            qs = qs.filter(Q(stored__lt=stored) | Q(stored=stored, pk__lt=pk))
-    order = ("stored", "id") if query.ascending else ("-stored", "-id")
+        where.append(f"({order_stored}, {order_id}) {'>' if query.ascending else '<'} (%s, %s)")
+        params += [moment(stored), pk]
+    direction = "ASC" if query.ascending else "DESC"
     limit = min(query.limit or MAX_LIMIT, MAX_LIMIT)
-    rows = list(qs.order_by(*order).only("id", "stored", "full")[: limit + 1])
+    sql = (
+        f'SELECT s.id, s.stored, s."full" FROM {source}'
+        + "".join(f" AND {w}" for w in where)
+        + f" ORDER BY {order_stored} {direction}, {order_id} {direction} LIMIT {limit + 1}"
+    )
+    rows = list(Statement.objects.raw(sql, params))
     return rows[:limit], len(rows) > limit
 
 

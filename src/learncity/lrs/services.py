@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from learncity.audit.services import record
 from learncity.errors import Conflict, ValidationFailed
-from learncity.lrs import indexing
+from learncity.lrs import bulk, indexing
 from learncity.lrs.compare import same_statement
 from learncity.lrs.credentials import authority_for, lrs_actor, require_scope
 from learncity.lrs.models import (
@@ -34,11 +35,22 @@ VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 __all__ = ["lrs_actor", "require_scope", "store_statements"]
 
 
+@dataclass(slots=True)
+class _New:
+    """A statement of this batch, once inserted (no model instance: bulk.py inserts rows)."""
+
+    pk: int
+    statement_id: uuid.UUID
+    object_statement: uuid.UUID | None
+    is_voiding: bool
+
+
 def _rows(statement: dict) -> set[tuple[str, str]]:
+    """(kind, key) index rows of a statement; main keys are related keys too (models.py)."""
     keys = indexing.statement_keys(statement)
     rows = {("a", k) for k in keys.agents} | {("o", k) for k in keys.activities}
-    rows |= {("A", k) for k in keys.related_agents - keys.agents}
-    rows |= {("O", k) for k in keys.related_activities - keys.activities}
+    rows |= {("A", k) for k in keys.related_agents}
+    rows |= {("O", k) for k in keys.related_activities}
     rows.add(("v", indexing.activity_key("verb:" + statement["verb"]["id"])))
     registration = (statement.get("context") or {}).get("registration")
     if registration:
@@ -51,14 +63,15 @@ def _target(statement: dict) -> uuid.UUID | None:
     return uuid.UUID(obj["id"]) if obj.get("objectType") == "StatementRef" else None
 
 
-def _inherit(new: list[Statement], rows: dict[uuid.UUID, set]) -> None:
+def _inherit(new: list[_New], rows: dict[uuid.UUID, set]) -> None:
     """Give each statement the index rows of the statement it references, transitively."""
     by_id = {s.statement_id: s for s in new}
     wanted = {s.object_statement for s in new if s.object_statement} - set(by_id)
-    for sid, kind, key in StatementIndex.objects.filter(
-        statement__statement_id__in=wanted
-    ).values_list("statement__statement_id", "kind", "key"):
-        rows.setdefault(sid, set()).add((kind, key))
+    if wanted:
+        for sid, kind, key in StatementIndex.objects.filter(
+            statement__statement_id__in=wanted
+        ).values_list("statement__statement_id", "kind", "key"):
+            rows.setdefault(sid, set()).add((kind, key))
     for _round in range(len(new)):
         changed = False
         for statement in new:
@@ -70,45 +83,70 @@ def _inherit(new: list[Statement], rows: dict[uuid.UUID, set]) -> None:
             break
 
 
-def _propagate(new_rows: dict[uuid.UUID, set]) -> None:
-    """Statements already stored that reference the new ones inherit their rows too."""
+def _referencing(ids) -> list[tuple[int, uuid.UUID, uuid.UUID, bool, object]]:
+    """(pk, id, target, is voiding, stored) of the stored statements whose StatementRef
+    targets one of ids."""
+    return bulk.select_in(
+        Statement,
+        ["id", "statement_id", "object_statement", "is_voiding", "stored"],
+        "object_statement",
+        ids,
+    )
+
+
+def _propagate(new_rows: dict[uuid.UUID, set], referencing: list[tuple]) -> None:
+    """Statements already stored that reference the new ones inherit their rows too.
+
+    ``referencing`` is the first level, read before the new statements were inserted.
+    """
     frontier = new_rows
+    found = referencing
     for _depth in range(20):
         following: dict[uuid.UUID, set] = {}
         inserts = []
-        for pk, sid, target in Statement.objects.filter(object_statement__in=frontier).values_list(
-            "pk", "statement_id", "object_statement"
-        ):
+        for pk, sid, target, _voiding, stored in found:
             following[sid] = frontier[target]
             inserts += [
-                StatementIndex(statement_id=pk, kind=k, key=key) for k, key in following[sid]
+                StatementIndex(statement_id=pk, kind=k, key=key, stored=stored)
+                for k, key in following[sid]
             ]
         if not inserts:
             return
         StatementIndex.objects.bulk_create(inserts, ignore_conflicts=True)
         frontier = following
+        found = _referencing(frontier)
 
 
 def _merge_activities(statements: list[dict]) -> None:
+    """Fold the activity definitions of a batch into the canonical ones.
+
+    An activity no statement has defined has no row: the Activities resource and
+    format=canonical answer the same for it (its id, or the definition in the statement).
+    """
     found: dict[str, dict] = {}
     for statement in statements:
         for iri, definition in indexing.activity_definitions(statement).items():
-            indexing.merge_definition(found.setdefault(iri, {}), definition)
+            if definition:
+                indexing.merge_definition(found.setdefault(iri, {}), definition)
     keys = {indexing.activity_key(iri): iri for iri in found}
-    existing = {a.key: a for a in Activity.objects.filter(key__in=keys)}
+    existing = dict(bulk.select_in(Activity, ["key", "definition"], "key", keys))
     create = []
-    for key, iri in keys.items():
+    # In key order, updates before inserts: concurrent batches then take their row locks in
+    # one order and cannot deadlock over shared activities.
+    for key, iri in sorted(keys.items()):
         definition = found[iri]
         if key not in existing:
             create.append(Activity(key=key, iri=iri, definition=json.dumps(definition)))
-        elif definition:
-            activity = existing[key]
-            before = json.loads(activity.definition)
-            merged = indexing.merge_definition(json.loads(activity.definition), definition)
+        elif existing[key] != json.dumps(definition):  # else the same definition again
+            before = json.loads(existing[key])
+            # merge_definition only assigns top-level names: a shallow copy keeps ``before``.
+            merged = indexing.merge_definition(dict(before), definition)
             if merged != before:
-                activity.definition = json.dumps(merged)
-                activity.save(update_fields=["definition", "updated"])
-    Activity.objects.bulk_create(create, ignore_conflicts=True)
+                Activity.objects.filter(key=key).update(
+                    definition=json.dumps(merged), updated=timezone.now()
+                )
+    if create:
+        Activity.objects.bulk_create(create, ignore_conflicts=True)
 
 
 def store_statements(
@@ -144,10 +182,14 @@ def store_statements(
 
 def _store(credential, received, ready, payloads, stored, ip) -> list[str]:
     ids = [uuid.UUID(s["id"]) for s in ready]
-    existing = {s.statement_id: s for s in Statement.objects.filter(statement_id__in=ids)}
-    for original, statement in zip(received, ready, strict=True):
-        old = existing.get(uuid.UUID(statement["id"]))
-        if old is not None and not same_statement(json.loads(old.full), original):
+    existing = dict(bulk.select_in(Statement, ["statement_id", "full"], "statement_id", ids))
+    fresh, fresh_ids = [], []
+    for sid, original, statement in zip(ids, received, ready, strict=True):
+        old = existing.get(sid)
+        if old is None:
+            fresh.append(statement)
+            fresh_ids.append(sid)
+        elif not same_statement(json.loads(old), original):
             raise Conflict(
                 _(
                     "A different statement with the id %(id)s is already stored; "
@@ -156,9 +198,8 @@ def _store(credential, received, ready, payloads, stored, ip) -> list[str]:
                 % {"id": statement["id"]},
                 field="id",
             )
-    fresh = [s for s in ready if uuid.UUID(s["id"]) not in existing]
     if fresh:
-        _insert(credential, fresh, payloads, stored)
+        _insert(credential, fresh, fresh_ids, payloads, stored)
         record(
             lrs_actor(credential, ip),
             "lrs.statements.store",
@@ -169,51 +210,49 @@ def _store(credential, received, ready, payloads, stored, ip) -> list[str]:
     return [s["id"] for s in ready]
 
 
-def _insert(credential, fresh: list[dict], payloads, stored) -> None:
-    new_ids = [uuid.UUID(s["id"]) for s in fresh]
-    voided_already = set(
-        Statement.objects.filter(is_voiding=True, object_statement__in=new_ids).values_list(
-            "object_statement", flat=True
-        )
-    )
-    batch_voids = {_target(s) for s in fresh if s["verb"]["id"] == VOIDED}
-    objects = []
-    for statement in fresh:
-        sid = uuid.UUID(statement["id"])
+def _insert(credential, fresh: list[dict], new_ids: list[uuid.UUID], payloads, stored) -> None:
+    referencing = _referencing(new_ids)
+    voided_already = {target for _pk, _sid, target, voiding, _stored in referencing if voiding}
+    targets = {sid: _target(s) for sid, s in zip(new_ids, fresh, strict=True)}
+    batch_voids = {
+        targets[sid] for sid, s in zip(new_ids, fresh, strict=True) if s["verb"]["id"] == VOIDED
+    }
+    values = []
+    for sid, statement in zip(new_ids, fresh, strict=True):
         voiding = statement["verb"]["id"] == VOIDED
-        objects.append(
-            Statement(
-                statement_id=sid,
-                stored=stored,
-                credential=credential,
-                verb=indexing.activity_key("verb:" + statement["verb"]["id"]),
-                object_statement=_target(statement),
-                is_voiding=voiding,
-                voided=not voiding and (sid in voided_already or sid in batch_voids),
-                full=json.dumps(statement, ensure_ascii=False, separators=(",", ":")),
-            )
+        values.append(
+            {
+                "statement_id": sid,
+                "stored": stored,
+                "verb": indexing.activity_key("verb:" + statement["verb"]["id"]),
+                "object_statement": targets[sid],
+                "is_voiding": voiding,
+                "voided": not voiding and (sid in voided_already or sid in batch_voids),
+                "credential_id": credential.pk,
+                "full": json.dumps(statement, ensure_ascii=False, separators=(",", ":")),
+            }
         )
-    Statement.objects.bulk_create(objects)
-    if any(o.pk is None for o in objects):  # databases that do not return ids
-        pks = dict(
-            Statement.objects.filter(statement_id__in=new_ids).values_list("statement_id", "pk")
-        )
-        for o in objects:
-            o.pk = pks[o.statement_id]
-    rows = {o.statement_id: _rows(s) for o, s in zip(objects, fresh, strict=True)}
-    _inherit(objects, rows)
-    StatementIndex.objects.bulk_create(
+    # One COPY (PostgreSQL) or prepared executemany (SQLite) instead of bulk_create: see bulk.py.
+    pks = bulk.insert(Statement, values, keys=True)
+    new = [
+        _New(pk, v["statement_id"], v["object_statement"], v["is_voiding"])
+        for pk, v in zip(pks, values, strict=True)
+    ]
+    rows = {n.statement_id: _rows(s) for n, s in zip(new, fresh, strict=True)}
+    _inherit(new, rows)
+    # The statements are new, so none of their index rows can exist yet: no conflict to ignore.
+    bulk.insert(
+        StatementIndex,
         [
-            StatementIndex(statement_id=o.pk, kind=k, key=key)
-            for o in objects
-            for k, key in rows[o.statement_id]
+            {"statement_id": n.pk, "kind": k, "key": key, "stored": stored}
+            for n in new
+            for k, key in sorted(rows[n.statement_id])
         ],
-        ignore_conflicts=True,
     )
-    _propagate({o.statement_id: rows[o.statement_id] for o in objects})
-    targets = [o.object_statement for o in objects if o.is_voiding]
-    if targets:
-        Statement.objects.filter(statement_id__in=targets, is_voiding=False).update(voided=True)
+    _propagate({n.statement_id: rows[n.statement_id] for n in new}, referencing)
+    voided = [n.object_statement for n in new if n.is_voiding]
+    if voided:
+        Statement.objects.filter(statement_id__in=voided, is_voiding=False).update(voided=True)
     if payloads:
         AttachmentPayload.objects.bulk_create(
             [

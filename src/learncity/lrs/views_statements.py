@@ -178,7 +178,6 @@ def _get(xreq: XapiRequest):
     except params.ParamInvalid as error:
         raise _invalid(error) from None
     rows, more = selectors.find_statements(query)
-    statements = _render(rows, fmt, formats.accept_languages(xreq.header("accept-language")))
     link = ""
     if more:
         last = rows[-1]
@@ -187,6 +186,14 @@ def _get(xreq: XapiRequest):
         )
         link = f"{xreq.django.path}?more={token}"
     newest = max((row.stored for row in rows), default=None)
+    if fmt == "exact" and not with_attachments:
+        # ``full`` is the compact JSON of the stored statement, written as json_response
+        # writes: the page is those texts joined, the same bytes as parsing and re-encoding.
+        texts = ",".join(row.full for row in rows)
+        body = '{"statements":[' + texts + '],"more":' + json.dumps(link, ensure_ascii=False) + "}"
+        response = HttpResponse(body.encode("utf-8"), content_type="application/json")
+        return _with_consistency(response, newest)
+    statements = _render(rows, fmt, formats.accept_languages(xreq.header("accept-language")))
     return _respond({"statements": statements, "more": link}, statements, with_attachments, newest)
 
 

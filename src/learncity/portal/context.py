@@ -14,5 +14,6 @@ def roles(request):
         "is_officer": bool(a.institution_ids()) or a.is_admin,
         "is_reviewer": a.has_role("reviewer"),
         "is_auditor": a.has_role("auditor"),
+        "is_analyst": a.has_role("analyst"),
         "is_admin": a.is_admin,
     }

@@ -1,0 +1,1 @@
+"""Monitoring and evaluation: snapshots, indicators, surveys and weighting, reports, open data."""
