@@ -182,8 +182,8 @@ def compilemessages() -> None:
     """Compile the interface translations (.po -> .mo) without needing GNU gettext."""
     import polib
 
-    root = Path(__file__).resolve().parent / "locale"
-    for po_path in root.glob("*/LC_MESSAGES/*.po"):
+    root = Path(__file__).resolve().parent  # the project's and each app's locale folders
+    for po_path in root.glob("**/locale/*/LC_MESSAGES/*.po"):
         polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
 
 
@@ -227,6 +227,15 @@ def _register_monitoring() -> None:
 
 
 _register_monitoring()
+
+
+def _register_transfer() -> None:
+    from learncity.transfer import cli as transfer_cli
+
+    transfer_cli.register(app, _django)
+
+
+_register_transfer()
 
 
 def main() -> None:
