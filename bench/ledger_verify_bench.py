@@ -261,7 +261,9 @@ def tamper_check(first_learner: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--entries", type=int, default=20_000_000)
@@ -299,8 +301,9 @@ def main() -> None:
     cpu_rate, read_cpu_rate = verify["entries"] / cpu, base["entries"] / base_cpu
     hash_cpu_rate = base["hashed"] / base["hash_cpu"]
     cpu_floor = 1 / (1 / read_cpu_rate + 1 / hash_cpu_rate)
+    stamp = time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime())
     print(
-        f"SUMMARY ledger_verify_bench db={args.db} date={date.today()} accounts={args.accounts} "
+        f"SUMMARY ledger_verify_bench db={args.db} utc={stamp} accounts={args.accounts} "
         f"entries={args.entries} verify={verify['seconds']:.1f} s = {rate:,.0f} entries/s "
         f"(CPU {verify['cpu']:.1f}+{verify['server_cpu']:.1f} s: {cpu_rate:,.0f}/CPU-s) "
         f"read={read_rate:,.0f}/s (CPU {base['cpu']:.1f}+{base['server_cpu']:.1f} s: "

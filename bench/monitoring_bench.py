@@ -79,11 +79,11 @@ def child_synth(folder: Path, residents: int) -> dict:
             "parquet_mb": size / 2**20}
 
 
-def child_duckdb(folder: Path) -> dict:
+def child_duckdb(folder: Path, back: int = 2) -> dict:
     from learncity.monitoring import jobs
 
     started = time.perf_counter()
-    result = jobs.run(folder, YEAR, {d.code: d.zone for d in _districts()},
+    result = jobs.run(folder, YEAR, {d.code: d.zone for d in _districts()}, back=back,
                       engine_options={"temp_dir": str(folder / "duckdb-tmp")})
     seconds = time.perf_counter() - started
     picked = {}
@@ -141,9 +141,10 @@ def main() -> None:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        job = {"synth": child_synth, "duckdb": child_duckdb, "pandas": child_pandas}[args.child]
+        job = {"synth": child_synth, "duckdb": child_duckdb, "duckdb1": child_duckdb,
+               "pandas": child_pandas}[args.child]
         figures = (job(args.folder, args.residents) if args.child == "synth"
-                   else job(args.folder))
+                   else job(args.folder, 0) if args.child == "duckdb1" else job(args.folder))
         figures["peak_mb"] = vm_hwm_mb()
         figures["cpu_s"] = cpu_seconds()
         print(json.dumps(figures), flush=True)
@@ -164,6 +165,9 @@ def main() -> None:
         say(f"duckdb: {duck['indicators']} indicators, {duck['cells']} cells in "
             f"{duck['seconds']:.1f} s ({duck['cpu_s']:.1f} CPU-s for the whole process), "
             f"peak {duck['peak_mb']:.0f} MB; load average {load()}")
+        one = run_child("duckdb1", folder, args.residents)
+        say(f"duckdb, {YEAR} only (no trend years): {one['seconds']:.1f} s "
+            f"({one['cpu_s']:.1f} CPU-s), peak {one['peak_mb']:.0f} MB; load average {load()}")
         pand = run_child("pandas", folder, args.residents)
         say(f"pandas (3 indicators): {pand['seconds']:.1f} s ({pand['cpu_s']:.1f} CPU-s), "
             f"peak {pand['peak_mb']:.0f} MB; load average {load()}")
@@ -178,6 +182,7 @@ def main() -> None:
           f"outcomes={synth['counts'].get('outcomes', 0)} synth={synth['seconds']:.0f}s "
           f"synth_peak={synth['peak_mb']:.0f}MB duckdb_all={duck['seconds']:.1f}s "
           f"duckdb_cpu={duck['cpu_s']:.1f}s duckdb_peak={duck['peak_mb']:.0f}MB "
+          f"duckdb_{YEAR}_only={one['seconds']:.1f}s/{one['cpu_s']:.1f}cpu "
           f"pandas_3={pand['seconds']:.1f}s pandas_cpu={pand['cpu_s']:.1f}s "
           f"pandas_peak={pand['peak_mb']:.0f}MB same_results={same} "
           f"(targets: < {SECONDS_TARGET} s, < {MEMORY_TARGET_MB} MB) {verdict}", flush=True)

@@ -495,7 +495,9 @@ def timed(label: str, clock: data.CpuClock, job):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--outcomes", type=int, default=10_000_000)
     parser.add_argument("--learners", type=int, help="default: outcomes / 10 (at least 100)")
@@ -583,8 +585,9 @@ def main() -> None:
     cpu_rate = report.examined / (fast["cpu"] + fast["server_cpu"])
     naive_cpu_rate = decided / (naive["cpu"] + naive["server_cpu"]) if decided else float("nan")
     verdict = "OK" if rate * 60 >= TARGET_PER_MINUTE else "MISSED TARGET"
+    stamp = time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime())
     print(
-        f"SUMMARY recognition_bench db={args.db} date={date.today()} outcomes={n} "
+        f"SUMMARY recognition_bench db={args.db} utc={stamp} outcomes={n} "
         f"learners={learners} standards={published} batch={report.examined} "
         f"(recognised {report.recognised}, to review {report.to_review}) "
         f"in {fast['wall']:.1f} s = {rate:,.0f}/s = {rate * 60:,.0f}/min "
