@@ -270,21 +270,21 @@ def load(
             stored = first_stored + step * i
             p, full, rows = stored_rows.row(i, stored)
             pk = i + 1
-            sid = p["id"] if vendor == "postgresql" else p["id"].replace("-", "")
-            when = stored if vendor == "postgresql" else stored.replace(tzinfo=None).isoformat(" ")
-            statements.append(
-                (
-                    pk,
-                    sid,
-                    when,
-                    stored_rows.verb_keys[p["verb"]],
-                    None,
-                    False,
-                    False,
-                    credential_id,
-                    full,
+            verb = stored_rows.verb_keys[p["verb"]]
+            if vendor == "postgresql":  # COPY text: tab-separated, \N for NULL, \\ escaped
+                when = stored.isoformat()
+                if "\\" in full:
+                    full = full.replace("\\", "\\\\")
+                statements.append(
+                    f"{pk}\t{p['id']}\t{when}\t{verb}\t\\N\tf\tf\t{credential_id}\t{full}\n"
                 )
-            )
+                for kind, key in rows:
+                    index_id += 1
+                    index_rows.append(f"{index_id}\t{pk}\t{kind}\t{key}\t{when}\n")
+                continue
+            when = stored.replace(tzinfo=None).isoformat(" ")
+            sid = p["id"].replace("-", "")
+            statements.append((pk, sid, when, verb, None, False, False, credential_id, full))
             for kind, key in rows:
                 index_id += 1
                 index_rows.append((index_id, pk, kind, key, when))
@@ -294,13 +294,11 @@ def load(
                 'credential_id, "full"'
             )
             with cursor.copy(f"COPY lrs_statement ({columns}) FROM STDIN") as copy:
-                for row in statements:
-                    copy.write_row(row)
+                copy.write("".join(statements).encode())
             with cursor.copy(
                 "COPY lrs_statementindex (id, statement_id, kind, key, stored) FROM STDIN"
             ) as copy:
-                for row in index_rows:
-                    copy.write_row(row)
+                copy.write("".join(index_rows).encode())
         else:
             cursor.executemany(
                 "INSERT INTO lrs_statement (id, statement_id, stored, verb, object_statement, "

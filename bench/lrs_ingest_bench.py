@@ -12,8 +12,9 @@ Steps, all in one run on one fresh database (dropped at the end, with its LEARNC
    and then 1 row per transaction for the single-statement baseline;
 3. `learncity serve` on 127.0.0.1 (the server the project ships); --clients threads, each
    with a keep-alive connection, POST /xapi/statements with X-Experience-API-Version 1.0.3:
-   first --statements statements in batches of 100, then --singles statements one per request.
-   Each phase stops early at its time limit (and says so);
+   first --statements statements in batches of 100, then --singles statements one per request
+   (the request bodies of a phase are made before its clock starts, about 1 KB a statement in
+   memory). Each phase stops early at its time limit (and says so);
 4. every statement sent is counted in lrs_statement; the LRS's index rows too.
 Reported per phase: statements/s (wall clock), statements per CPU-second (the server process
 plus its database backends; SQLite runs inside the server), p50/p95 request latency, and
@@ -106,11 +107,14 @@ class ServerCpu:
         while not self._stop.wait(1.0):
             self.look()
 
-    def stop(self) -> float:
+    def stop(self) -> tuple[float, float]:
+        """(CPU seconds of the server process, of the database backends) since start()."""
         self._stop.set()
         self._thread.join()
         self.look()
-        return sum(self.seen[pid] - self.first.get(pid, 0.0) for pid in self.seen)
+        used = {pid: self.seen[pid] - self.first.get(pid, 0.0) for pid in self.seen}
+        server = used.pop(self.server_pid, 0.0)
+        return server, sum(used.values())
 
 
 # --- baseline -----------------------------------------------------------------------------
@@ -215,6 +219,13 @@ def post_load(port, auth, generator, start, count, batch, clients, max_seconds, 
         "X-Experience-API-Version": "1.0.3",
         "Content-Type": "application/json",
     }
+    # The request bodies are made before the clock starts (about 1 KB a statement): the
+    # clients on this machine should take as little of the CPU the server needs as they can.
+    bodies = [
+        generator.batch_body(first, min(batch, start + count - first))
+        for first in range(start, start + count, batch)
+    ]
+    common.say(f"{label}: {len(bodies):,} request bodies ready")
     batches = itertools.count()
     lock = threading.Lock()
     deadline = time.monotonic() + max_seconds
@@ -228,11 +239,9 @@ def post_load(port, auth, generator, start, count, batch, clients, max_seconds, 
         while not errors and time.monotonic() < deadline:
             with lock:
                 n = next(batches)
-            first = start + n * batch
-            size = min(batch, start + count - first)
-            if size <= 0:
+            if n >= len(bodies):
                 break
-            body = generator.batch_body(first, size)
+            body, size = bodies[n], min(batch, start + count - (start + n * batch))
             t0 = time.perf_counter()
             conn.request("POST", "/xapi/statements", body, headers)
             response = conn.getresponse()
@@ -257,7 +266,8 @@ def post_load(port, auth, generator, start, count, batch, clients, max_seconds, 
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
-    server_cpu = cpu.stop()
+    python_cpu, database_cpu = cpu.stop()
+    server_cpu = python_cpu + database_cpu
     if errors:
         log = Path(os.environ["LEARNCITY_HOME"]) / "server.log"
         tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
@@ -267,17 +277,27 @@ def post_load(port, auth, generator, start, count, batch, clients, max_seconds, 
         "count": sent[0],
         "seconds": seconds,
         "cpu": server_cpu,
+        "python_cpu": python_cpu,
         "p50_ms": 1000 * statistics.median(latencies),
         "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
         "stopped_early": sent[0] < count,
     }
     common.say(
         lrs_data.say_rate(label, sent[0], started)
-        + f", {sent[0] / server_cpu:,.0f}/CPU-s (server {server_cpu:,.1f} CPU-s), "
+        + f", {sent[0] / server_cpu:,.0f}/CPU-s (server process {python_cpu:,.1f} + "
+        f"database {database_cpu:,.1f} CPU-s), "
         f"request p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms"
         + (" — stopped at the time limit" if figures["stopped_early"] else "")
     )
     return figures
+
+
+def ceiling(figures: dict) -> float:
+    """Statements/s an idle 2-core machine could reach at this CPU cost (an extrapolation):
+    `learncity serve` is one Python process (one core at most, the GIL), and the server
+    process and the database together have two cores."""
+    n = figures["count"]
+    return min(n / max(figures["python_cpu"], 1e-9), 2 * n / max(figures["cpu"], 1e-9))
 
 
 def in_process(stored_rows, generator, credential, start, count) -> dict:
@@ -390,6 +410,7 @@ def main() -> None:
         common.say(f"stored {stored:,} statements with {index_rows:,} index rows")
     lines = []
     for name, figures, base in (("batch100", batched, bare), ("single", singles, bare1)):
+        n = figures["count"]
         rate = figures["count"] / figures["seconds"]
         base_rate = base["count"] / base["seconds"]
         cpu_rate = figures["count"] / figures["cpu"]
@@ -399,11 +420,16 @@ def main() -> None:
             f"(bare {base_rate:,.0f}/s, ratio {rate / base_rate:.3f}); "
             f"{cpu_rate:,.0f}/CPU-s (bare {base_cpu_rate:,.0f}/CPU-s, "
             f"ratio {cpu_rate / base_cpu_rate:.3f}); "
-            f"p50 {figures['p50_ms']:.1f} ms p95 {figures['p95_ms']:.1f} ms"
+            f"p50 {figures['p50_ms']:.1f} ms p95 {figures['p95_ms']:.1f} ms; "
+            f"CPU per statement: server process {1e6 * figures['python_cpu'] / n:,.0f} us, "
+            f"total {1e6 * figures['cpu'] / n:,.0f} us, so at most "
+            f"{ceiling(figures):,.0f}/s on 2 idle cores (extrapolated)"
             + (" STOPPED AT TIME LIMIT" if figures["stopped_early"] else "")
         )
     rate = batched["count"] / batched["seconds"]
-    verdict = "OK" if rate >= TARGET or vendor != "postgresql" else "MISSED TARGET"
+    verdict = "OK" if rate >= TARGET else "MISSED TARGET"
+    if vendor != "postgresql":
+        verdict = "not applicable (the target is for PostgreSQL)"
     print(
         f"SUMMARY lrs_ingest_bench db={args.db} clients={args.clients} "
         + " | ".join(lines)

@@ -43,10 +43,25 @@ def migrate() -> None:
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the portal and API (development/pilot server; use gunicorn learncity.wsgi at scale)."""
     _django()
-    from django.core.management import call_command
+    import socket
 
+    from django.contrib.staticfiles.management.commands.runserver import Command
+    from django.core.management import call_command
+    from django.core.servers.basehttp import WSGIServer
+
+    class NoDelayServer(WSGIServer):
+        """Each response leaves at once: runserver writes the headers and the body separately,
+        and with Nagle's algorithm the body waited for the client's delayed ACK (40 ms)."""
+
+        def get_request(self):
+            connection, address = super().get_request()
+            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            return connection, address
+
+    runserver = Command()
+    runserver.server_cls = NoDelayServer
     console.print(f"LearnCity at http://{host}:{port}/  (API docs: /api/v1/docs)")
-    call_command("runserver", f"{host}:{port}", "--noreload", "--skip-checks")
+    call_command(runserver, f"{host}:{port}", "--noreload", "--skip-checks")
 
 
 @app.command()

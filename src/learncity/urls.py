@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("learncity.transfer.urls")),
     path("", include("learncity.credentials.urls")),
     path("catalogue/", include("learncity.catalogue.urls")),
+    path("", include("learncity.lrs.urls_portal")),
     path("", include("learncity.portal.urls")),
 ]

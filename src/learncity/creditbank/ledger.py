@@ -126,8 +126,10 @@ def new_pks(model, count: int) -> list[int] | None:
     """`count` fresh primary keys from the table's own sequence (PostgreSQL), in ascending
     order, for rows inserted with their key given; None where the database has no sequence."""
     connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql" or count == 0:
-        return None if connection.vendor != "postgresql" else []
+    if connection.vendor != "postgresql":
+        return None
+    if count == 0:
+        return []
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",

@@ -4,11 +4,13 @@ Storing a batch of statements used to spend most of its time in ``bulk_create``:
 instance per row, every value through the INSERT compiler, and on PostgreSQL the psycopg
 client-side quoting of one text array per column (a regular expression per value). Here, as in
 ``records.importer._insert_outcomes``, each field gets what the model would give it (the value
-given, else its default, ``now`` for auto_now/auto_now_add fields) and every value that is not
-a plain str/int/bool/None goes through the field's own ``get_db_prep_save``, as the compiler
-does (UUIDs become 32-hex text on SQLite, datetimes naive UTC text there, and so on). Then:
+given, else its default, ``now`` for auto_now/auto_now_add fields) and every value the field
+would not store as it is (a str in a text field, an int in an integer or foreign key field, a
+bool in a boolean one, None) goes through the field's own ``get_db_prep_save``, as the
+compiler does (UUIDs become 32-hex text on SQLite, datetimes naive UTC text there, and so on).
+Then:
 
-- PostgreSQL: ``COPY table (columns) FROM STDIN`` through psycopg's C row formatter. When the
+- PostgreSQL: a binary ``COPY table (columns) FROM STDIN`` through psycopg's C dumpers. When the
   caller needs the primary keys (statements, for their index rows), they are drawn from the
   table's own sequence first (``nextval`` in one query, as the INSERT would have drawn them)
   and copied in explicitly, ascending in row order.
@@ -30,44 +32,83 @@ from datetime import UTC, date, datetime
 from django.db import connections, router
 from django.db.models import DateTimeField, Model
 
-_PLAIN = (str, int, bool, type(None))  # values every field and driver stores unchanged
+_NONE = type(None)
 _SEQUENCES: dict[tuple[str, str], str] = {}
+_TEXT_FIELDS = {"CharField", "TextField", "SlugField", "EmailField", "URLField"}
+_INTEGER_FIELDS = {
+    "BigIntegerField",
+    "IntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+    "ForeignKey",
+    "OneToOneField",
+}
 
 
-def _plan(model: type[Model], keys) -> list[tuple]:
-    """(field, key in the given values or None, else what makes its value) per column."""
-    plan = []
+def _plain(field) -> tuple[type, ...]:
+    """The Python types a field stores unchanged; any other value goes through the field."""
+    internal = field.get_internal_type()
+    if internal in _TEXT_FIELDS:
+        return (str, _NONE)
+    if internal in _INTEGER_FIELDS:
+        return (int, _NONE)
+    if internal == "BooleanField":
+        return (bool, _NONE)
+    return (_NONE,)
+
+
+def _column(field, values: list, connection) -> list:
+    """One column's values as the driver takes them: plain ones as they are, others through
+    the field (once for a run of rows sharing one object: a batch's time, its credential)."""
+    plain = _plain(field)
+    out = []
+    last, prepared = _NONE, None  # _NONE: no value seen yet
+    for value in values:
+        if type(value) in plain:
+            out.append(value)
+        elif value is last:
+            out.append(prepared)
+        else:
+            last, prepared = value, field.get_db_prep_save(value, connection)
+            out.append(prepared)
+    return out
+
+
+def _columns(model: type[Model], names: list[str], rows: list, connection):
+    """(fields, columns of values): the named fields from the rows, every other concrete field
+    but the primary key as the model would fill it (its default; now for auto_now(_add))."""
+    from django.utils import timezone
+
+    given = dict(zip(names, zip(*rows, strict=True), strict=True))
+    fields, columns = [], []
     for f in model._meta.concrete_fields:
         if f.primary_key:
             continue
-        if f.attname in keys:
-            plan.append((f, f.attname, None))
+        if f.attname in given:
+            values = list(given.pop(f.attname))
         elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            from django.utils import timezone
-
-            plan.append((f, None, timezone.now if isinstance(f, DateTimeField) else date.today))
+            make = timezone.now if isinstance(f, DateTimeField) else date.today
+            values = [make() for _row in rows]
         else:
-            plan.append((f, None, f.get_default))
-    return plan
+            values = [f.get_default() for _row in rows]
+        fields.append(f)
+        columns.append(_column(f, values, connection))
+    if given:
+        raise ValueError(f"{model.__name__} has no concrete fields {sorted(given)}")
+    return fields, columns
 
 
-def _prepared(plan, values: list[dict], connection) -> list[list]:
-    rows = []
-    last: list = [(None, None)] * len(plan)  # per column: (value, prepared), reused while the
-    for given in values:  # rows share one object (a batch's stored time, its credential)
-        row = []
-        for n, (f, key, make) in enumerate(plan):
-            value = given[key] if make is None else make()
-            if type(value) in _PLAIN:
-                row.append(value)
-            elif last[n][0] is value:
-                row.append(last[n][1])
-            else:
-                prepared = f.get_db_prep_save(value, connection)
-                last[n] = (value, prepared)
-                row.append(prepared)
-        rows.append(row)
-    return rows
+def _binary_types(fields, connection) -> list[str] | None:
+    """PostgreSQL type names for a binary COPY of these fields (None: copy as text)."""
+    names = []
+    for f in fields:
+        db_type = f.db_type(connection)
+        if not db_type:
+            return None
+        names.append(db_type.split("(")[0].strip())
+    return names
 
 
 def _sequence(connection, table: str) -> str:
@@ -81,16 +122,24 @@ def _sequence(connection, table: str) -> str:
 
 
 def insert(model: type[Model], values: list[dict], *, keys: bool = False) -> list[int] | None:
-    """Insert one row per dict (all dicts with the same keys); return the new primary keys in
-    row order when ``keys`` is true."""
+    """Insert one row per dict (all dicts with the same keys, field attnames); return the new
+    primary keys in row order when ``keys`` is true."""
     if not values:
         return [] if keys else None
+    names = list(values[0])
+    return insert_rows(model, names, [[v[n] for n in names] for v in values], keys=keys)
+
+
+def insert_rows(
+    model: type[Model], names: list[str], rows: list, *, keys: bool = False
+) -> list[int] | None:
+    """Like insert(), with each row a sequence of the values of the fields ``names``."""
+    if not rows:
+        return [] if keys else None
     connection = connections[router.db_for_write(model)]
-    plan = _plan(model, values[0].keys())
-    rows = _prepared(plan, values, connection)
+    fields, columns = _columns(model, names, rows, connection)
     quote = connection.ops.quote_name
     table = model._meta.db_table
-    columns = [quote(f.column) for f, _k, _m in plan]
     if connection.vendor == "postgresql":
         pks = None
         if keys:
@@ -100,29 +149,38 @@ def insert(model: type[Model], values: list[dict], *, keys: bool = False) -> lis
                     [_sequence(connection, table), len(rows)],
                 )
                 pks = sorted(r[0] for r in cursor.fetchall())
-            columns.insert(0, quote(model._meta.pk.column))
-            rows = [[pk, *row] for pk, row in zip(pks, rows, strict=True)]
-        sql = f"COPY {quote(table)} ({', '.join(columns)}) FROM STDIN"
+            fields.insert(0, model._meta.pk)
+            columns.insert(0, pks)
+        names_sql = ", ".join(quote(f.column) for f in fields)
+        types = _binary_types(fields, connection)
+        # Binary COPY: psycopg's C dumpers write each value as PostgreSQL stores it, a third
+        # of the client time of text COPY and less parsing for the server.
+        binary = " (FORMAT BINARY)" if types else ""
+        sql = f"COPY {quote(table)} ({names_sql}) FROM STDIN{binary}"
         with (
             connection.cursor() as cursor,
             connection.wrap_database_errors,
             cursor.cursor.copy(sql) as copy,
         ):
-            for row in rows:
+            if types:
+                copy.set_types(types)
+            for row in zip(*columns, strict=True):
                 copy.write_row(row)
         return pks
     if connection.vendor == "sqlite":
         sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            quote(table), ", ".join(columns), ", ".join(["%s"] * len(columns))
+            quote(table),
+            ", ".join(quote(f.column) for f in fields),
+            ", ".join(["%s"] * len(fields)),
         )
         with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+            cursor.executemany(sql, list(zip(*columns, strict=True)))
             if not keys:
                 return None
             cursor.execute("SELECT last_insert_rowid()")
             last = cursor.fetchone()[0]
         return list(range(last - len(rows) + 1, last + 1))
-    objects = [model(**v) for v in values]  # pragma: no cover - neither SQLite nor PostgreSQL
+    objects = [model(**dict(zip(names, row, strict=True))) for row in rows]  # pragma: no cover
     model._default_manager.bulk_create(objects)
     return [o.pk for o in objects] if keys else None
 

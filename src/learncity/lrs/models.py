@@ -55,7 +55,7 @@ class Statement(models.Model):
     statement_id = models.UUIDField(unique=True)
     stored = models.DateTimeField()
     verb = models.CharField(max_length=40)
-    object_statement = models.UUIDField(null=True, blank=True, db_index=True)
+    object_statement = models.UUIDField(null=True, blank=True)  # a StatementRef's target
     is_voiding = models.BooleanField(default=False)
     voided = models.BooleanField(default=False)
     credential = models.ForeignKey(
@@ -66,6 +66,13 @@ class Statement(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["stored", "id"], name="lrs_stmt_stored"),
+            # Only StatementRefs: small, free for other statements, and the index PostgreSQL
+            # picks for "which stored statements refer to these?" even without statistics.
+            models.Index(
+                fields=["object_statement"],
+                name="lrs_stmt_refs",
+                condition=models.Q(object_statement__isnull=False),
+            ),
         ]
         verbose_name = _("statement")
         verbose_name_plural = _("statements")
@@ -209,6 +216,7 @@ class LearnerMbox(models.Model):
         "identity.Learner", on_delete=models.CASCADE, related_name="xapi_mboxes"
     )
     mbox_sha1 = models.CharField(max_length=40, unique=True)
+    hint = models.CharField(_("address"), max_length=120, blank=True)  # masked: wa…@example.com
     verified_at = models.DateTimeField()
 
     class Meta:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from learncity.access import Actor, system_actor
 from learncity.audit.services import record
-from learncity.errors import LearnCityError, PermissionDenied, ValidationFailed
+from learncity.errors import LearnCityError, NotFound, PermissionDenied, ValidationFailed
 from learncity.identity.models import Learner
 from learncity.lrs import indexing
 from learncity.lrs.models import (
@@ -73,19 +73,58 @@ def known_activities(iris: set[str]) -> dict[str, KnownActivity]:
     return found
 
 
+def mask_email(email: str) -> str:
+    """What a learner is shown of an address they confirmed: ``wa…@example.com``."""
+    local, _at, domain = email.strip().rpartition("@")
+    return f"{local[:2]}…@{domain.lower()}"
+
+
 def confirm_learner_email(actor: Actor, learner: Learner, email: str) -> LearnerMbox:
-    """Record that a learner owns an email, so statements with that mbox are theirs."""
+    """Record that a learner owns an email, so statements with that mbox are theirs.
+
+    An address already confirmed for another learner stays theirs: only an administrator (or
+    the system) can move it, so no learner can take another's statements.
+    """
     if not (actor.is_system or actor.is_admin or actor.learner_id == learner.pk):
         raise PermissionDenied(_("Only the learner (or an administrator) can confirm this."))
+    email = email.strip()
     if "@" not in email or email.startswith("mailto:"):
         raise ValidationFailed(_("Give an email address such as wang@example.com."), field="email")
-    digest = mbox_sha1("mailto:" + email.strip())
+    digest = mbox_sha1("mailto:" + email)
     with transaction.atomic():
+        held = LearnerMbox.objects.select_for_update().filter(mbox_sha1=digest).first()
+        if (
+            held is not None
+            and held.learner_id != learner.pk
+            and not (actor.is_system or actor.is_admin)
+        ):
+            raise ValidationFailed(
+                _("This address is already confirmed for another learning account."),
+                field="email",
+            )
         mbox, _created = LearnerMbox.objects.update_or_create(
-            mbox_sha1=digest, defaults={"learner": learner, "verified_at": timezone.now()}
+            mbox_sha1=digest,
+            defaults={
+                "learner": learner,
+                "verified_at": timezone.now(),
+                "hint": mask_email(email),
+            },
         )
         record(actor, "lrs.learner_email.confirm", learner, mbox_sha1=digest)
     return mbox
+
+
+def forget_learner_email(actor: Actor, learner: Learner, mbox_id: int) -> None:
+    """Withdraw a confirmed address: later statements with it are no longer the learner's
+    (outcomes already made from earlier ones stay, as every projection decision does)."""
+    if not (actor.is_system or actor.is_admin or actor.learner_id == learner.pk):
+        raise PermissionDenied(_("Only the learner (or an administrator) can do this."))
+    with transaction.atomic():
+        mbox = LearnerMbox.objects.filter(pk=mbox_id, learner=learner).first()
+        if mbox is None:
+            raise NotFound(_("This address is not among your confirmed addresses."))
+        record(actor, "lrs.learner_email.forget", learner, mbox_sha1=mbox.mbox_sha1)
+        mbox.delete()
 
 
 def _learner(ref) -> Learner | None:

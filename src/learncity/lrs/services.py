@@ -31,6 +31,9 @@ from learncity.lrs.models import (
 from learncity.lrs.prepare import BatchRefused, Payload, check_batch, prepare
 
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+# What json.dumps(s, ensure_ascii=False, separators=(",", ":")) writes, without building an
+# encoder per statement or checking for cycles (parsed JSON has none).
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 __all__ = ["lrs_actor", "require_scope", "store_statements"]
 
@@ -125,9 +128,14 @@ def _merge_activities(statements: list[dict]) -> None:
     """
     found: dict[str, dict] = {}
     for statement in statements:
+        # activity_definitions gives new top-level dicts, which merging may change in place.
         for iri, definition in indexing.activity_definitions(statement).items():
-            if definition:
-                indexing.merge_definition(found.setdefault(iri, {}), definition)
+            current = found.get(iri)
+            if current is None:
+                if definition:
+                    found[iri] = definition
+            elif definition and definition != current:  # the same again is the common case
+                indexing.merge_definition(current, definition)
     keys = {indexing.activity_key(iri): iri for iri in found}
     existing = dict(bulk.select_in(Activity, ["key", "definition"], "key", keys))
     create = []
@@ -217,37 +225,42 @@ def _insert(credential, fresh: list[dict], new_ids: list[uuid.UUID], payloads, s
     batch_voids = {
         targets[sid] for sid, s in zip(new_ids, fresh, strict=True) if s["verb"]["id"] == VOIDED
     }
-    values = []
+    columns = [
+        "statement_id",
+        "stored",
+        "verb",
+        "object_statement",
+        "is_voiding",
+        "voided",
+        "credential_id",
+        "full",
+    ]
+    values, new = [], []
     for sid, statement in zip(new_ids, fresh, strict=True):
         voiding = statement["verb"]["id"] == VOIDED
         values.append(
-            {
-                "statement_id": sid,
-                "stored": stored,
-                "verb": indexing.activity_key("verb:" + statement["verb"]["id"]),
-                "object_statement": targets[sid],
-                "is_voiding": voiding,
-                "voided": not voiding and (sid in voided_already or sid in batch_voids),
-                "credential_id": credential.pk,
-                "full": json.dumps(statement, ensure_ascii=False, separators=(",", ":")),
-            }
+            (
+                sid,
+                stored,
+                indexing.activity_key("verb:" + statement["verb"]["id"]),
+                targets[sid],
+                voiding,
+                not voiding and (sid in voided_already or sid in batch_voids),
+                credential.pk,
+                _compact(statement),
+            )
         )
+        new.append(_New(0, sid, targets[sid], voiding))
     # One COPY (PostgreSQL) or prepared executemany (SQLite) instead of bulk_create: see bulk.py.
-    pks = bulk.insert(Statement, values, keys=True)
-    new = [
-        _New(pk, v["statement_id"], v["object_statement"], v["is_voiding"])
-        for pk, v in zip(pks, values, strict=True)
-    ]
+    for n, pk in zip(new, bulk.insert_rows(Statement, columns, values, keys=True), strict=True):
+        n.pk = pk
     rows = {n.statement_id: _rows(s) for n, s in zip(new, fresh, strict=True)}
     _inherit(new, rows)
     # The statements are new, so none of their index rows can exist yet: no conflict to ignore.
-    bulk.insert(
+    bulk.insert_rows(
         StatementIndex,
-        [
-            {"statement_id": n.pk, "kind": k, "key": key, "stored": stored}
-            for n in new
-            for k, key in sorted(rows[n.statement_id])
-        ],
+        ["statement_id", "kind", "key", "stored"],
+        [(n.pk, k, key, stored) for n in new for k, key in sorted(rows[n.statement_id])],
     )
     _propagate({n.statement_id: rows[n.statement_id] for n in new}, referencing)
     voided = [n.object_statement for n in new if n.is_voiding]
