@@ -1,7 +1,7 @@
 """Benchmark the set-based recognition batch against a naive per-outcome loop, in one run.
 
     .venv/bin/python bench/recognition_bench.py [--db sqlite|postgres] [--outcomes N]
-        [--learners N] [--naive N] [--verify-learners N] [--profile FILE]
+        [--learners N] [--naive N] [--verify-learners N] [--workers N] [--profile FILE]
 
 Steps, all in one run on one fresh database (removed at the end):
 1. 200 institutions (ORM bulk_create), the learners and N deposited outcomes (raw driver:
@@ -16,7 +16,9 @@ Steps, all in one run on one fresh database (removed at the end):
    completion date, test each with `rules.choose` (which calls `rules.matches` on every one),
    create the Recognition and, when credits move, lock the learner, read the chain head and
    create the LedgerEntry, one at a time through the ORM;
-4. the real batch, `engine.recognise_undecided()`, over every other outcome;
+4. the real batch over every other outcome: `parallel.recognise_in_parallel()` with --workers
+   processes (default one per core; each runs `engine.recognise_undecided()` on its share of
+   the learners), or `engine.recognise_undecided()` itself with --workers 1;
 5. checks: every outcome has exactly one current recognition, the ledger sum equals the sum of
    recognised credits, `ledger.verify()` finds no problem (on --verify-learners learners, or
    all with 0), and the batch and the naive loop decide a sample of outcomes the same way.
@@ -510,6 +512,9 @@ def main() -> None:
     )
     parser.add_argument("--profile", metavar="FILE", help="cProfile the batch (CPU time) into FILE")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="batch worker processes (0: one per core)"
+    )
     args = parser.parse_args()
     n = args.outcomes
     learners = args.learners or max(100, n // 10)
@@ -558,6 +563,10 @@ def main() -> None:
                 mark[0] += max(500_000, n // 10)
 
         def batch():
+            if args.workers != 1:
+                from learncity.creditbank.parallel import recognise_in_parallel
+
+                return recognise_in_parallel(args.workers or None, progress=progress)
             if not args.profile:
                 return engine.recognise_undecided(progress=progress)
             import cProfile
@@ -568,6 +577,12 @@ def main() -> None:
             return report
 
         report, fast = timed("batch", clock, batch)
+        if report.workers > 1:  # the work ran in child processes with their own backends
+            fast["cpu"] += report.cpu_seconds
+            common.say(
+                f"batch: {report.workers} worker processes used {report.cpu_seconds:,.1f} "
+                "CPU-s (with their database backends)"
+            )
         figures = check_results(n, args.verify_learners, first_learner, learners)
         rnd = random.Random(args.seed)
         naive_set = set(naive_ids)
@@ -588,6 +603,7 @@ def main() -> None:
     stamp = time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime())
     print(
         f"SUMMARY recognition_bench db={args.db} utc={stamp} outcomes={n} "
+        f"workers={report.workers} "
         f"learners={learners} standards={published} batch={report.examined} "
         f"(recognised {report.recognised}, to review {report.to_review}) "
         f"in {fast['wall']:.1f} s = {rate:,.0f}/s = {rate * 60:,.0f}/min "

@@ -348,3 +348,81 @@ def test_standards_are_listed_publicly_through_the_api(client, admin_actor):
     body = client.get("/api/v1/standards").json()
     assert [s["code"] for s in body["standards"]] == ["SOU-PA"]
     assert RecognitionStandard.objects.get().status == "published"
+
+
+def _deposit_for_batch(system, institution, make_learner, count):
+    """`count` learners with one outcome each, left undecided; every third fails the
+    standard's minimum result and so waits for a reviewer."""
+    for i in range(count):
+        id_number = valid_id(seq=600 + 2 * i)
+        person = make_learner(name=f"学员{i}", id_number=id_number)
+        result = "40" if i % 3 == 0 else "86"
+        deposit_outcomes(
+            system,
+            institution,
+            [outcome_values(id_number, name=person.name, result=result)],
+            source="api",
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_batch_in_two_processes_decides_every_outcome_once(
+    admin_actor, system, institution, make_learner, monkeypatch
+):
+    from learncity.creditbank import parallel
+
+    monkeypatch.setattr("learncity.creditbank.receivers.recognise_undecided", lambda **k: None)
+    _deposit_for_batch(system, institution, make_learner, 9)
+    publish(admin_actor)
+    monkeypatch.setattr(engine, "CHUNK", 2)  # several chunks per worker (forked: inherited)
+    seen = []
+    report = parallel.recognise_in_parallel(2, progress=seen.append)
+    assert (report.workers, report.examined, report.recognised, report.to_review) == (2, 9, 6, 3)
+    assert seen[-1] == 9
+    current = Recognition.objects.filter(is_current=True)
+    assert current.count() == 9 and current.values("outcome").distinct().count() == 9
+    assert current.filter(status="recognised").count() == 6
+    assert LedgerEntry.objects.count() == 6
+    assert ledger.verify()[1] == []
+    assert parallel.recognise_in_parallel(2).examined == 0  # nothing left to decide
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_batch_worker_is_reported_and_a_rerun_finishes_the_work(
+    admin_actor, system, institution, make_learner, monkeypatch
+):
+    from learncity.creditbank import parallel
+
+    monkeypatch.setattr("learncity.creditbank.receivers.recognise_undecided", lambda **k: None)
+    _deposit_for_batch(system, institution, make_learner, 6)
+    publish(admin_actor)
+    real_write = engine._write
+
+    def power_cut(*args):
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(engine, "_write", power_cut)
+    with pytest.raises(parallel.WorkerFailed, match="power cut"):
+        parallel.recognise_in_parallel(2)
+    assert Recognition.objects.count() == 0  # each chunk is all or nothing
+    monkeypatch.setattr(engine, "_write", real_write)
+    assert parallel.recognise_in_parallel(2).examined == 6
+    assert LedgerEntry.objects.count() == 4 and ledger.verify()[1] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_learncity_recognise_runs_the_batch_with_workers_and_says_what_it_did(
+    admin_actor, system, institution, make_learner, monkeypatch
+):
+    from typer.testing import CliRunner
+
+    from learncity.cli import app
+
+    monkeypatch.setattr("learncity.creditbank.receivers.recognise_undecided", lambda **k: None)
+    _deposit_for_batch(system, institution, make_learner, 6)
+    publish(admin_actor)
+    result = CliRunner().invoke(app, ["recognise", "--workers", "2"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "6 outcomes: 4 recognised by a standard, 2 sent to the reviewers' queue" in result.output
+    assert "2 worker processes" in result.output
+    assert LedgerEntry.objects.count() == 4

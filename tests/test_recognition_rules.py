@@ -158,3 +158,29 @@ def test_a_deleted_entry_breaks_the_next_link():
     problems = verify_account([entries[0], entries[2]])
     assert {p.problem for p in problems} == {"sequence_gap", "broken_link"}
     assert all(p.entry_id == 3 for p in problems)
+
+
+_texts = st.one_of(
+    st.sampled_from(["academic", "credit", "reversal", "transfer", "2026-11-29", "non_formal"]),
+    st.text(max_size=12),  # quotes, backslashes, control and CJK characters: the slow path
+)
+
+
+@given(
+    ints=st.lists(st.integers(min_value=-(10**12), max_value=10**12), min_size=6, max_size=6),
+    credits=st.decimals(allow_nan=False, allow_infinity=False, places=1, max_value=10**5),
+    texts=st.lists(_texts, min_size=3, max_size=3),
+    odd=st.sampled_from([None, "level", "outcome", "credits", "booked_on"]),
+)
+def test_the_fast_canonical_form_of_a_ledger_entry_is_the_json_definition(
+    ints, credits, texts, odd
+):
+    from learncity.creditbank.chain import canonical, canonical_json
+
+    content = dict(
+        zip(("learner", "level", "outcome", "recognition", "seq", "year"), ints, strict=True)
+    )
+    content |= {"credits": credits, "booked_on": texts[0], "category": texts[1], "type": texts[2]}
+    if odd:  # a None, a float or a date where the usual entry has an int, Decimal or str
+        content[odd] = {"level": None, "outcome": True, "credits": 1.5}.get(odd, date(2026, 1, 2))
+    assert canonical(content) == canonical_json(content)

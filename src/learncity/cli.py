@@ -226,10 +226,14 @@ def _register_subcommands() -> None:
     app.add_typer(_with_django(creditbank_cli.ledger_app), name="ledger")
 
     @app.command("recognise")
-    def recognise() -> None:
+    def recognise(
+        workers: int = typer.Option(
+            0, "--workers", min=0, help="Worker processes (0: one per core; 1: this process only)."
+        ),
+    ) -> None:
         """Apply the published standards to every outcome that has no decision yet."""
         _django()
-        creditbank_cli.recognise_command()
+        creditbank_cli.recognise_command(workers)
 
 
 _register_subcommands()

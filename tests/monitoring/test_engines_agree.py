@@ -1,5 +1,7 @@
 """The same indicator definitions on DuckDB and on Apache Spark give identical results."""
 
+import shutil
+
 import pytest
 
 from learncity.monitoring import catalogue, jobs
@@ -33,6 +35,7 @@ def test_duckdb_and_spark_agree_on_a_synthetic_snapshot(small_snapshot, spark, z
     on_duckdb, on_spark = _both(small_snapshot, spark, years)
     assert on_duckdb == on_spark
     assert sum(r["m_any"] for r in on_duckdb["participation_2024"]) > 1000
+    assert sum(r["transfer_learners"] for r in on_duckdb["transfers"]) > 10
     cat = catalogue.load()
     cells = [jobs.compute_admin(rows, cat, zones, years, 10) for rows in (on_duckdb, on_spark)]
     assert [c.as_dict() for c in cells[0]] == [c.as_dict() for c in cells[1]]
@@ -45,3 +48,12 @@ def test_both_engines_apply_a_later_run_the_same_way(tmp_path, spark):
     on_duckdb, on_spark = _both(folder, spark, (2023, 2024))
     assert on_duckdb == on_spark
     assert sum(r["m_any"] for r in on_spark["participation_2024"]) == 2
+    assert sum(r["transfer_credits_tenths"] for r in on_spark["transfers"]) == 65 + 40
+
+
+def test_both_engines_read_a_snapshot_made_before_transfers_were_exported(tmp_path, spark):
+    folder = write_tiny(tmp_path / "old")
+    shutil.rmtree(folder / "transfers")
+    on_duckdb, on_spark = _both(folder, spark, (2023, 2024))
+    assert on_duckdb == on_spark
+    assert on_spark["transfers"] == [] and len(on_spark["participation_2024"]) > 0

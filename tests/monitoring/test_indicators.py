@@ -73,6 +73,24 @@ def test_recognition_sites_and_courses(exact):
     assert value(exact, "COURSES_PER_10000", "district", "310101") == pytest.approx(150.0)
 
 
+def test_credits_transferred_and_learners_with_a_transfer(tiny, zones):
+    result = jobs.run(tiny, 2024, zones, min_cell=0, back=1, with_survey=False)
+    cells, before = _cells(result), _cells(result, 2023)
+    assert value(cells, "TRANSFER_CREDITS") == pytest.approx(6.5)  # 3 + 2 + 1.5
+    assert value(cells, "TRANSFER_LEARNERS") == 2  # persons 1 and 4
+    assert value(cells, "TRANSFER_CREDITS", "district", "310101") == pytest.approx(5.0)
+    assert value(cells, "TRANSFER_LEARNERS", "zone", "suburb") == 1
+    assert value(cells, "TRANSFER_LEARNERS", "age_band", "30-44") == 2
+    assert value(before, "TRANSFER_CREDITS") == pytest.approx(4.0)  # posted 31 December
+
+
+def test_transfer_cells_resting_on_few_learners_are_suppressed(tiny, zones):
+    cells = _cells(jobs.run(tiny, 2024, zones, min_cell=3, back=0, with_survey=False))
+    for code in ("TRANSFER_CREDITS", "TRANSFER_LEARNERS"):
+        city = cells[(code, "total", "total")]
+        assert city.flag == "suppressed" and city.value is None  # two learners only
+
+
 def test_equity_gap_and_progress(exact):
     assert value(exact, "EQ_GINI") == pytest.approx(0.25 * 0.5 / 0.75)
     theil = [exact[("EQ_THEIL", "component", g)].value

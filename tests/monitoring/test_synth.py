@@ -44,7 +44,7 @@ def test_the_same_seed_gives_the_same_files(tmp_path, districts):
     spec = SynthSpec(residents=3_000, seed=11, chunk=1_000, survey=SurveyPlan(psus=2, take=5))
     synthesize(tmp_path / "a", districts, spec)
     synthesize(tmp_path / "b", districts, spec)
-    for name in ("persons", "outcomes", "survey_answers"):
+    for name in ("persons", "outcomes", "survey_answers", "transfers"):
         a = pq.read_table(files(tmp_path / "a", name))
         b = pq.read_table(files(tmp_path / "b", name))
         assert a.equals(b), name

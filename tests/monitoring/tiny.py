@@ -31,6 +31,12 @@ OUTCOMES = [  # key, person, kind, category, source, status, current, hours, com
     (42, 4, "training", "vocational", "upload", "superseded", False, 99, "2024-07-07"),
     (43, 4, "course", "academic", "xapi", "recorded", True, 10, "2024-12-31"),
 ]
+TRANSFERS = [  # key, person, credits (tenths), posted on
+    (51, 1, 30, "2024-09-01"),
+    (52, 1, 20, "2024-09-01"),
+    (53, 4, 15, "2024-11-30"),
+    (54, 4, 40, "2023-12-31"),
+]
 
 
 def write_tiny(folder: Path, *, extra_run: list | None = None) -> Path:
@@ -50,6 +56,16 @@ def write_tiny(folder: Path, *, extra_run: list | None = None) -> Path:
                                   "credits_tenths": [30], "decided_on": [day("2024-05-01")],
                                   "district_code": ["310101"], "sex": ["M"],
                                   "birth_year": [1990], "hukou": ["local"], "run": 1})
+    person = {p[0]: p for p in PERSONS}
+    writer.write("transfers", {
+        "transfer_key": [t[0] for t in TRANSFERS], "person_key": [t[1] for t in TRANSFERS],
+        "posted_on": [day(t[3]) for t in TRANSFERS],
+        "credits_tenths": [t[2] for t in TRANSFERS], "institution_kind": "open_university",
+        "institution_district": "310106", "source_category": "academic",
+        "district_code": [person[t[1]][1] for t in TRANSFERS],
+        "sex": [person[t[1]][2] for t in TRANSFERS],
+        "birth_year": [person[t[1]][3] for t in TRANSFERS],
+        "hukou": [person[t[1]][4] for t in TRANSFERS], "run": 1})
     writer.write("sites", {"site_id": [1, 2, 3, 4],
                            "district_code": ["310101", "310101", "310101", "310112"],
                            "kind": ["community_school"] * 4,

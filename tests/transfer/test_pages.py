@@ -143,3 +143,15 @@ def test_the_command_imports_exports_and_publishes(programme, tmp_path):
     exported = io.StringIO()
     call_command("transfer", "export", "--format", "json", stdout=exported)
     assert json.loads(exported.getvalue())["standards"][0]["code"] == "SOU-PA-T"
+
+
+def test_the_credits_page_shows_a_transfer_posting_as_a_credit_transfer(
+    learner_client, learner_actor, officer_actor
+):
+    from learncity.transfer.services.posting import post_application
+
+    from .test_applications import approved
+
+    post_application(officer_actor, approved(learner_actor, officer_actor).pk)
+    page = html(learner_client.get("/credits/"))
+    assert page.count("⇄ Credit transfer") == 4  # one zero-credit entry per outcome used

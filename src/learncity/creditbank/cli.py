@@ -92,15 +92,27 @@ def publish_command(
     console.print(f"{report.examined:,} waiting outcomes examined; {report.reevaluated:,} {verb}.")
 
 
-def recognise_command() -> None:
+def recognise_command(workers: int = 0) -> None:
     """Apply the published standards to every outcome that has no decision yet."""
-    from learncity.creditbank.engine import recognise_undecided, undecided_outcomes
+    from learncity.creditbank.engine import undecided_outcomes
+    from learncity.creditbank.parallel import WorkerFailed, recognise_in_parallel
 
     total = undecided_outcomes().count()
-    report = _run_with_progress("Recognising", total, lambda p: recognise_undecided(progress=p))
+    try:
+        report = _run_with_progress(
+            "Recognising",
+            total,
+            lambda p: recognise_in_parallel(workers or None, progress=p),
+        )
+    except WorkerFailed as error:
+        console.print(
+            f"[bold red]A worker failed[/] (finished chunks are kept; run again):\n{error}"
+        )
+        raise typer.Exit(1) from None
     console.print(
         f"{report.examined:,} outcomes: {report.recognised:,} recognised by a "
-        f"standard, {report.to_review:,} sent to the reviewers' queue."
+        f"standard, {report.to_review:,} sent to the reviewers' queue "
+        f"({report.workers} worker process{'es' if report.workers != 1 else ''})."
     )
 
 

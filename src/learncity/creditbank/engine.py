@@ -188,6 +188,8 @@ class RunReport:
     to_review: int = 0
     reevaluated: int = 0
     dry_run: bool = False
+    workers: int = 1
+    cpu_seconds: float = 0.0  # of the worker processes and their database backends (parallel)
     examples: list[dict] = field(default_factory=list)
 
 
@@ -300,14 +302,22 @@ def recognise_undecided(
     outcome_filter=None,
     dry_run=False,
     progress: Callable[[int], None] | None = None,
+    share: tuple[int, int] | None = None,
 ) -> RunReport:
-    """Decide every recorded outcome that has no decision yet."""
+    """Decide every recorded outcome that has no decision yet.
+
+    With ``share=(k, n)`` only the outcomes of learners whose id is k modulo n: n processes
+    with different k then never touch the same learner's ledger chain (see parallel.py).
+    """
     book = book or RuleBook.published()
     institutions, report, last_id = _institutions(), RunReport(dry_run=dry_run), 0
     while True:
         chunk = undecided_outcomes(after=last_id)
         if outcome_filter is not None:
             chunk = chunk.filter(**outcome_filter)
+        if share is not None:
+            column = f'"{Outcome._meta.db_table}"."learner_id"'
+            chunk = chunk.extra(where=[f"{column} %% %s = %s"], params=[share[1], share[0]])
         rows = list(chunk.order_by("pk").values_list(*OUTCOME_FIELDS)[:CHUNK])
         if not rows:
             break

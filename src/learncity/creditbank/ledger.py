@@ -7,6 +7,7 @@ and the unique (learner, seq) constraint is the last guard.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -119,6 +120,8 @@ def _heads(learner_ids: set[int]) -> dict[int, tuple[int, str]]:
 
 
 _PLAIN = (str, int, bool, type(None))  # values every field and driver stores unchanged
+_PLAIN_TYPES = frozenset(_PLAIN)
+_NO_DUMPS = object()
 INSERT_ROWS = 1000  # rows per multi-row INSERT where there is neither executemany nor COPY
 
 
@@ -142,7 +145,7 @@ def _prepared(field, values: list, connection) -> list:
     """The column's values as bulk_create's compiler would send them: plain ones unchanged,
     the others through the field's get_db_prep_save — once per object, and once per decimal
     written the same way (Decimal('3.0') and Decimal('3') stay apart)."""
-    if all(type(v) in _PLAIN for v in values):
+    if set(map(type, values)) <= _PLAIN_TYPES:  # the common case, checked at C speed
         return values
     seen: dict = {}
     out = []
@@ -153,9 +156,18 @@ def _prepared(field, values: list, connection) -> list:
         key = (Decimal, str(v)) if type(v) is Decimal else id(v)
         ready = seen.get(key, seen)
         if ready is seen:
-            ready = seen[key] = field.get_db_prep_save(v, connection)
+            ready = seen[key] = _copy_ready(field.get_db_prep_save(v, connection))
         out.append(ready)
     return out
+
+
+def _copy_ready(value):
+    """psycopg's JSON wrapper as its JSON text: COPY would otherwise encode the same
+    explanation again for every row that shares it (one dict for thousands of decisions)."""
+    dumps = getattr(value, "dumps", _NO_DUMPS)
+    if dumps is _NO_DUMPS or not hasattr(value, "obj"):
+        return value
+    return (dumps or json.dumps)(value.obj)
 
 
 def insert_rows(model, rows: list[dict]) -> None:

@@ -84,10 +84,13 @@ class Recognition(models.Model):
 
     outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="recognitions")
     learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="recognitions")
-    status = models.CharField(_("status"), max_length=14, choices=STATES, db_index=True)
+    # Few indexes on purpose: the batch writes a million recognitions a minute. Status is led
+    # by recognition_queue; reviewers, standards and appeals are looked up rarely (appeals
+    # through the partial index below, which holds appeals only).
+    status = models.CharField(_("status"), max_length=14, choices=STATES)
     method = models.CharField(_("method"), max_length=10, choices=METHODS, blank=True)
     standard = models.ForeignKey(
-        RecognitionStandard, null=True, blank=True, on_delete=models.PROTECT
+        RecognitionStandard, null=True, blank=True, on_delete=models.PROTECT, db_index=False
     )
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
     category = models.CharField(_("category"), max_length=30, blank=True)
@@ -97,13 +100,28 @@ class Recognition(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     explanation = models.JSONField(default=dict, blank=True)
     first_reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     second_reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     appeal_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        db_index=False,
     )
     appeal_reason = models.TextField(_("appeal"), blank=True)
     appeal_evidence_url = models.URLField(max_length=500, blank=True)
@@ -118,7 +136,14 @@ class Recognition(models.Model):
                 fields=["outcome"], condition=Q(is_current=True), name="one_current_recognition"
             )
         ]
-        indexes = [models.Index(fields=["status", "is_current"], name="recognition_queue")]
+        indexes = [
+            models.Index(fields=["status", "is_current"], name="recognition_queue"),
+            models.Index(
+                fields=["appeal_of"],
+                name="recognition_appeals",
+                condition=Q(appeal_of__isnull=False),
+            ),
+        ]
         verbose_name = _("recognition")
         verbose_name_plural = _("recognitions")
 
@@ -154,7 +179,10 @@ class LedgerEntry(models.Model):
 
     TYPES = [("credit", _("Credit")), ("reversal", _("Reversal"))]
 
-    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="ledger")
+    # The learner is covered by unique_ledger_seq, which leads with it.
+    learner = models.ForeignKey(
+        Learner, on_delete=models.PROTECT, related_name="ledger", db_index=False
+    )
     seq = models.PositiveIntegerField()
     entry_type = models.CharField(_("type"), max_length=10, choices=TYPES)
     outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="+")

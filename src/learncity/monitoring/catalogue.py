@@ -18,6 +18,13 @@ ADMIN_TYPES = ("rate", "mean", "total", "gini", "theil", "gap", "progress")
 SURVEY_TYPES = ("survey_proportion", "survey_scale_mean", "survey_choice_shares")
 PERSON_MEASURES = ("accounts", "new_accounts", "hours")
 RECOGNITION_MEASURES = ("recognised", "credits")
+TRANSFER_MEASURES = ("transfers", "transfer_credits", "transfer_learners")
+# a total's cells rest on these people (for small-cell suppression); by its numerator
+PEOPLE_MEASURE = {
+    "recognised": "recognised",
+    "credits": "recognised",
+    **{m: "transfer_learners" for m in TRANSFER_MEASURES},
+}
 DISTRICT_MEASURES = ("sites", "courses")
 ADMIN_DIMENSIONS = ("district", "zone", "sex", "age_band", "hukou", "category")
 SURVEY_DIMENSIONS = ("zone", "sex", "age_band", "hukou", "district", "option")
@@ -124,7 +131,7 @@ def _check(cat: Catalogue) -> None:
     if len(set(codes)) != len(codes):
         raise CatalogueError("indicator codes must be unique")
     measures = set(cat.all_measures()) | set(PERSON_MEASURES) | set(RECOGNITION_MEASURES)
-    measures |= set(DISTRICT_MEASURES)
+    measures |= set(DISTRICT_MEASURES) | set(TRANSFER_MEASURES)
     bands = {b.code for b in cat.age_bands}
     for ind in cat.indicators:
         where = f"indicator {ind.code}"

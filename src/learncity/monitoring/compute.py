@@ -13,11 +13,17 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 from learncity.monitoring import equity
-from learncity.monitoring.catalogue import DISTRICT_MEASURES, Catalogue, Indicator, age_band
+from learncity.monitoring.catalogue import (
+    DISTRICT_MEASURES,
+    PEOPLE_MEASURE,
+    Catalogue,
+    Indicator,
+    age_band,
+)
 
 CELL = ("district_code", "sex", "age_band", "hukou")
 GROUP = ("district_code", "sex", "hukou", "birth_year")
-TENTHS = ("hours", "credits")
+TENTHS = ("hours", "credits", "transfer_credits")
 
 
 @dataclass
@@ -52,9 +58,9 @@ def facts_by_cell(rows: dict[str, list[dict]], cat: Catalogue,
         age = None if r["birth_year"] is None else year - int(r["birth_year"])
         return (year, r["district_code"], r["sex"], age_band(age, cat.age_bands), r["hukou"])
 
-    names = [n for n in rows if n.startswith("participation")] + ["recognitions"]
+    names = [n for n in rows if n.startswith("participation")] + ["recognitions", "transfers"]
     for name in names:
-        for r in rows[name]:
+        for r in rows.get(name, ()):
             into = facts[key(int(r["year"]), r)]
             for column, value in r.items():
                 if column in ("year", *GROUP) or value is None:
@@ -168,7 +174,7 @@ class Computer:
         out = []
         for dim in self._dims(ind):
             num = self._sum(ind, year, dim, measure)
-            people = self._sum(ind, year, dim, "recognised")
+            people = self._sum(ind, year, dim, PEOPLE_MEASURE.get(measure, "recognised"))
             for group in sorted(set(self._residents(ind, dim))):
                 n = num.get(group, 0) / (10 if measure in TENTHS else 1)
                 out.append(Cell(ind.code, year, dim, group, n, n, None,

@@ -15,7 +15,11 @@ from pathlib import Path
 from learncity.monitoring import sqlgen
 from learncity.monitoring.snapshot_files import SCHEMAS, files, read_manifest
 
-SQL_TABLES = ("persons", "outcomes", "recognitions", "sites", "courses", "population")
+SQL_TABLES = ("persons", "outcomes", "recognitions", "transfers", "sites", "courses",
+              "population")
+OPTIONAL_TABLES = ("transfers",)  # snapshots written before transfers were exported lack it
+SQL_TYPES = {"int64": "BIGINT", "int32": "INT", "int16": "SMALLINT", "string": "STRING",
+             "bool": "BOOLEAN", "date32[day]": "DATE", "double": "DOUBLE"}
 
 
 def _plain(value):
@@ -121,6 +125,13 @@ def _spark_schema(schema):
     return T.StructType([T.StructField(f.name, kinds[str(f.type)], True) for f in schema])
 
 
+def empty_view_sql(name: str) -> str:
+    """`<name>_raw` as an empty view of the table's columns (same SQL on both engines)."""
+    columns = ", ".join(f"CAST(NULL AS {SQL_TYPES[str(f.type)]}) AS {f.name}"
+                        for f in SCHEMAS[name])
+    return f"CREATE OR REPLACE TEMPORARY VIEW {name}_raw AS SELECT {columns} WHERE 1 = 0"
+
+
 def make_engine(name: str, **options):
     if name == "duckdb":
         return DuckDBEngine(**options)
@@ -134,6 +145,9 @@ def run_queries(engine, snapshot: Path, cat, years: tuple[int, ...]) -> dict[str
     manifest = read_manifest(snapshot)
     for name in SQL_TABLES:
         paths = files(snapshot, name)
+        if not paths and name in OPTIONAL_TABLES:
+            engine.execute(empty_view_sql(name))
+            continue
         if not paths:
             raise FileNotFoundError(f"{snapshot} has no {name} table: is it a snapshot?")
         engine.register(name, paths)

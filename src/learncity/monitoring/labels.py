@@ -11,7 +11,7 @@ from learncity.monitoring import bank_file
 from learncity.monitoring.catalogue import Catalogue, Indicator
 
 DECIMALS = {"percent": 1, "per_1000": 1, "per_10000": 2, "hours": 1, "count": 0,
-            "credits": 1, "index": 3, "points": 1, "score": 1}
+            "credits": 1, "persons": 0, "index": 3, "points": 1, "score": 1}
 
 
 def lang_key(language: str) -> str:

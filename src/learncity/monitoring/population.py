@@ -5,9 +5,12 @@ city's sex, age and hukou structure assumed in every district), so any margin ca
 against the census. Each resident has a learning propensity; in each year they take part with
 a probability that depends on age, zone, hukou and sex (a logistic model, `Model`), and take
 part again more often than not (a person effect and a neighbourhood effect). Participants get
-1 + Poisson outcomes whose kinds, hours and sources depend on age. Everything is drawn from
-`numpy.random.default_rng([seed, district, chunk])`, so a run is reproducible and a chunk's
-draws do not depend on the chunk before it. Memory is bounded by the chunk size.
+1 + Poisson outcomes whose kinds, hours and sources depend on age; a share of the recorded
+outcomes is recognised by the credit bank, and a share of those is then transferred into a
+programme (a course of a few credits). Everything is drawn from
+`numpy.random.default_rng([seed, district, chunk])` (transfers from `[seed, district, chunk, 1]`),
+so a run is reproducible and a chunk's draws do not depend on the chunk before it. Memory is
+bounded by the chunk size.
 """
 
 from __future__ import annotations
@@ -49,6 +52,9 @@ MEAN_HOURS = {
 SELF_KINDS = ("work_experience", "social_practice", "online_course", "culture_leisure")
 CERT_KINDS = ("degree", "vocational_certificate", "skill_certificate")
 RECOGNISABLE = ("course", "degree", "vocational_certificate", "skill_certificate", "training")
+# the kinds of institution whose programmes take credits by transfer, and how often
+TRANSFER_INSTITUTIONS = ("open_university", "adult_college", "vocational_college", "university")
+TRANSFER_INSTITUTION_CUM = np.cumsum((0.5, 0.2, 0.2, 0.1))
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,7 @@ class Model:
     extra_outcomes: float = 1.0  # mean of the Poisson number of outcomes after the first
     account_without_learning: float = 0.1
     recognised_share: float = 0.05
+    transferred_share: float = 0.1  # of recognised outcomes, later transferred into a programme
 
 
 def _stage(age: np.ndarray) -> np.ndarray:
@@ -200,6 +207,29 @@ def recognitions(rng, rows: dict[str, np.ndarray], m: Model) -> dict[str, np.nda
         "decided_on": (rows["completed_on"][pick] + rng.integers(30, 181, pick.size)).astype(
             np.int32
         ),
+    }
+
+
+def transfers(rng, recognised: dict, m: Model, first_key: int, districts: tuple[str, ...],
+              home: int) -> dict:
+    """Some recognised outcomes are transferred into a programme 14-120 days after the
+    decision: one course of 1-4 credits (at most the credits recognised), at an institution
+    of the learner's district half of the time, of any district otherwise."""
+    n = recognised["outcome_key"].size
+    pick = np.flatnonzero(rng.random(n) < m.transferred_share)
+    k = pick.size
+    course = rng.integers(2, 9, k) * 5  # 1 to 4 credits by halves, in tenths
+    kind = np.searchsorted(TRANSFER_INSTITUTION_CUM, rng.random(k) * TRANSFER_INSTITUTION_CUM[-1],
+                           side="right")
+    where = np.where(rng.random(k) < 0.5, home, rng.integers(0, len(districts), k))
+    return {
+        "transfer_key": np.arange(first_key, first_key + k, dtype=np.int64),
+        "person_key": recognised["person_key"][pick],
+        "posted_on": (recognised["decided_on"][pick] + rng.integers(14, 121, k)).astype(np.int32),
+        "credits_tenths": np.minimum(course, recognised["credits_tenths"][pick]).astype(np.int32),
+        "institution_kind": Codes(kind, TRANSFER_INSTITUTIONS),
+        "institution_district": Codes(where, districts),
+        "source_category": Codes(recognised["category"].codes[pick], CATEGORIES),
     }
 
 

@@ -3,13 +3,15 @@
 Pseudonymised: no names, identity numbers, learner numbers, contact details or free text leave
 the database. A learner becomes `person_key`, the first 8 bytes of HMAC-SHA256 under a key
 derived (HKDF) from the data key for this one purpose, so keys are stable from run to run but
-cannot be reversed or recomputed without the key; outcome ids are keyed the same way. Birth
-dates are reduced to the year.
+cannot be reversed or recomputed without the key; outcome and granted-course ids are keyed the
+same way. Birth dates are reduced to the year.
 
 Incremental: each run adds files for rows created since the last run's watermarks (ids), plus
 rows the audit trail says were changed since then (every write is audited), so a correction or
-a revocation reaches the snapshot; readers keep each key's row from the latest run. Small
-tables (sites, courses, the census population, the surveys) are exported whole each run.
+a revocation reaches the snapshot; readers keep each key's row from the latest run. Posted
+credit transfers (one row per course granted) never change: a run adds the new ones and those
+of learners who changed. Small tables (sites, courses, the census population, the surveys) are
+exported whole each run.
 """
 
 from __future__ import annotations
@@ -137,6 +139,48 @@ def _recognitions(writer, pseudo, since: dict, run) -> dict:
     return {"recognition": high, "recognition_changes": len(changed)}
 
 
+def _source_categories(outcome_ids: set[int]) -> dict[int, str]:
+    ids, found = sorted(outcome_ids), {}
+    for start in range(0, len(ids), 2_000):  # stay under SQLite's limit on query parameters
+        found.update(Outcome.objects.filter(pk__in=ids[start:start + 2_000]).values_list(
+            "pk", "category"))
+    return found
+
+
+def _source_category(outcome_ids, categories: dict[int, str]) -> str:
+    """The category of the outcomes a course was granted for; "mixed" when they differ."""
+    found = {categories.get(o, "") for o in outcome_ids or ()}
+    return found.pop() if len(found) == 1 else ("mixed" if found else "")
+
+
+def _transfers(writer, pseudo, since: dict, run) -> dict:
+    """Courses (or elective credits) granted by posted credit-transfer applications."""
+    if not apps.is_installed("learncity.transfer"):
+        return {}
+    GrantedCourse = apps.get_model("transfer", "GrantedCourse")
+    high = GrantedCourse.objects.aggregate(m=Max("pk"))["m"] or 0
+    rows_q = GrantedCourse.objects.filter(item__application__posted_at__isnull=False).filter(
+        Q(pk__gt=since["transfer"], pk__lte=high)
+        | Q(learner_id__in=since["changed_learners"], pk__lte=since["transfer"]))
+    fields = ("pk", "learner_id", "item__application__posted_at", "credits",
+              "programme__institution__kind", "programme__institution__district_code",
+              "item__outcome_ids", "learner__district_code", "learner__sex",
+              "learner__birth_date", "learner__hukou")
+    for rows in _chunks(rows_q, fields):
+        categories = _source_categories({o for r in rows for o in r[6] or ()})
+        writer.write("transfers", {
+            "transfer_key": [pseudo("transfer", r[0]) for r in rows],
+            "person_key": [pseudo("learner", r[1]) for r in rows],
+            "posted_on": [_day(r[2]) for r in rows],
+            "credits_tenths": [int(r[3] * 10) for r in rows],
+            "institution_kind": [r[4] for r in rows], "institution_district": [r[5] for r in rows],
+            "source_category": [_source_category(r[6], categories) for r in rows],
+            "district_code": [r[7] for r in rows], "sex": [r[8] for r in rows],
+            "birth_year": [r[9].year if r[9] else None for r in rows],
+            "hukou": [r[10] for r in rows], "run": run})
+    return {"transfer": high}
+
+
 def _catalogue(writer, run) -> None:
     """Learning sites (published) and courses per district and year, from the catalogue."""
     if not apps.is_installed("learncity.catalogue"):
@@ -190,7 +234,8 @@ def export(root: Path | None = None, *, full: bool = False,
             old.unlink()
         manifest = {"format": 1, "kind": "operational", "runs": [], "updates": False}
     last = manifest["runs"][-1]["watermarks"] if manifest["runs"] else {}
-    since = {k: last.get(k, 0) for k in ("learner", "outcome", "recognition", "audit")}
+    since = {k: last.get(k, 0) for k in ("learner", "outcome", "recognition", "transfer",
+                                         "audit")}
     run = (manifest["runs"][-1]["run"] + 1) if manifest["runs"] else 1
     marks = {"learner": Learner.objects.aggregate(m=Max("pk"))["m"] or 0,
              "outcome": Outcome.objects.aggregate(m=Max("pk"))["m"] or 0,
@@ -212,6 +257,8 @@ def export(root: Path | None = None, *, full: bool = False,
             run)
         marks.update(_recognitions(writer, pseudo, since | {"changed_learners": changed_learners},
                                    run))
+        marks.update(_transfers(writer, pseudo, since | {"changed_learners": changed_learners},
+                                run))
         _replace(root, "population")
         districts = all_districts()
         cells = population_cells([(d.code, d.residents) for d in districts])

@@ -3,14 +3,15 @@
     <snapshot>/manifest.json            what made it, each run's watermarks and row counts
     <snapshot>/persons/part-R-N.parquet residents / learners by pseudonym (no names, no numbers)
     <snapshot>/outcomes/YYYY/part-R-N.parquet   outcomes by year of completion
-    <snapshot>/recognitions/ sites/ courses/ population/ survey_units/ survey_answers/
+    <snapshot>/recognitions/ transfers/ sites/ courses/ population/ survey_units/ survey_answers/
 
 Both `learncity snapshot` (from the database, incrementally) and `learncity synth` write this
 layout with the schemas below (an outcome row carries its learner's district, sex, birth year
-and hukou, as does a recognition, so no query needs a join; a learner's change re-exports
-their outcomes and recognitions); DuckDB and Spark read it with the same SQL. A later run never
-rewrites an earlier run's files: it adds files whose `run` is higher, and a row in a later run
-replaces the row with the same key from an earlier one (see sqlgen.base_views).
+and hukou, as do a recognition and a transfer, so no query needs a join; a learner's change
+re-exports their outcomes, recognitions and transfers); DuckDB and Spark read it with the same
+SQL. A later run never rewrites an earlier run's files: it adds files whose `run` is higher,
+and a row in a later run replaces the row with the same key from an earlier one (see
+sqlgen.base_views).
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("district_code", pa.string()), ("sex", pa.string()), ("birth_year", pa.int16()),
         ("hukou", pa.string()), ("run", pa.int32()),
     ]),
+    "transfers": pa.schema([  # one row per course (or electives) granted by a posted transfer
+        ("transfer_key", pa.int64()), ("person_key", pa.int64()), ("posted_on", pa.date32()),
+        ("credits_tenths", pa.int32()), ("institution_kind", pa.string()),
+        ("institution_district", pa.string()), ("source_category", pa.string()),
+        ("district_code", pa.string()), ("sex", pa.string()), ("birth_year", pa.int16()),
+        ("hukou", pa.string()), ("run", pa.int32()),
+    ]),
     "sites": pa.schema([
         ("site_id", pa.int64()), ("district_code", pa.string()), ("kind", pa.string()),
         ("active", pa.bool_()), ("run", pa.int32()),
@@ -68,7 +76,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
 }
 KEYS = {"persons": "person_key", "outcomes": "outcome_key", "recognitions": "outcome_key",
-        "sites": "site_id", "courses": "course_key"}
+        "transfers": "transfer_key", "sites": "site_id", "courses": "course_key"}
 
 
 class Codes:

@@ -1,10 +1,10 @@
 """The indicator catalogue compiled to SQL that DuckDB and Spark SQL both run unchanged. Pure.
 
 Only a portable subset is used: CTEs, CASE, COALESCE, YEAR(), DATE literals, the bitwise
-operators & and | with the BIT_OR aggregate, ROW_NUMBER() and GROUP BY. Every query returns
-small aggregates keyed by year and the residents' group (district, sex, hukou, birth year) or
-district; age bands, rates, means, zone and city figures are then derived from those integers
-in Python (compute.py), so two engines that return the same integers give identical
+operators & and | with the BIT_OR aggregate, COUNT(DISTINCT), ROW_NUMBER() and GROUP BY. Every
+query returns small aggregates keyed by year and the residents' group (district, sex, hukou,
+birth year) or district; age bands, rates, means, zone and city figures are then derived from
+those integers in Python (compute.py), so two engines that return the same integers give identical
 indicators.
 """
 
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from learncity.monitoring.catalogue import Catalogue, Rule
 
-ROW_TABLES = {"persons": "person_key", "outcomes": "outcome_key", "recognitions": "outcome_key"}
+ROW_TABLES = {"persons": "person_key", "outcomes": "outcome_key", "recognitions": "outcome_key",
+              "transfers": "transfer_key"}
 FULL_TABLES = ("sites", "courses")
 GROUP = "district_code, sex, hukou, birth_year"
 
@@ -116,6 +117,20 @@ GROUP BY YEAR(decided_on), {GROUP}
 """
 
 
+def transfers_sql(years: tuple[int, ...]) -> str:
+    """Per year of posting and group: courses granted by credit transfer, their credits
+    (tenths), and the learners with a transfer (a learner is in one group only, so the groups'
+    counts add up)."""
+    return f"""
+SELECT YEAR(posted_on) AS year, {GROUP}, COUNT(*) AS transfers,
+  SUM(COALESCE(credits_tenths, 0)) AS transfer_credits_tenths,
+  COUNT(DISTINCT person_key) AS transfer_learners
+FROM transfers
+WHERE posted_on >= DATE '{min(years)}-01-01' AND posted_on <= DATE '{max(years)}-12-31'
+GROUP BY YEAR(posted_on), {GROUP}
+"""
+
+
 def sites_sql() -> str:
     return ("SELECT district_code, COUNT(*) AS sites FROM sites WHERE active "
             "GROUP BY district_code")
@@ -138,6 +153,7 @@ def queries(cat: Catalogue, years: tuple[int, ...]) -> dict[str, str]:
         **{f"participation_{y}": participation_sql(cat, y) for y in years},
         "accounts": accounts_sql(max(years)),
         "recognitions": recognitions_sql(years),
+        "transfers": transfers_sql(years),
         "sites": sites_sql(),
         "courses": courses_sql(years),
         "population": population_sql(),

@@ -59,7 +59,8 @@ def synthesize(out: Path, districts: list[tuple[str, str, int]], spec: SynthSpec
         ("district_code", "sex", "age_band", "hukou", "residents"))})
     sizes = [sum(c[-1] for c in cells if c[0] == code) for code, _z, _r in districts]
     sites = _write_sites(writer, districts, sizes, spec, years)
-    keys = {"outcome": 1, "unit": 1}
+    keys = {"outcome": 1, "unit": 1, "transfer": 1}
+    codes = tuple(code for code, _z, _r in districts)
     done, person_offset = 0, 0
     try:
         for i, (code, zone, _r) in enumerate(districts):
@@ -76,7 +77,10 @@ def synthesize(out: Path, districts: list[tuple[str, str, int]], spec: SynthSpec
                 stop = min(n_d, start + spec.chunk)
                 rng = np.random.default_rng([spec.seed, i, c + 1])
                 p = pop.make_persons(rng, counts, start, stop, person_offset + 1, cluster)
-                _chunk_activity(writer, rng, p, code, zone, years, sites[i], spec, keys, collector)
+                recognised = _chunk_activity(writer, rng, p, code, zone, years, sites[i], spec,
+                                             keys, collector)
+                _chunk_transfers(writer, np.random.default_rng([spec.seed, i, c + 1, 1]),
+                                 recognised, p, codes, i, ref, spec, keys)
                 done += stop - start
                 if progress:
                     progress(done, total)
@@ -98,8 +102,11 @@ def synthesize(out: Path, districts: list[tuple[str, str, int]], spec: SynthSpec
     return {"residents": total, **writer.rows}
 
 
-def _chunk_activity(writer, rng, p, code, zone, years, sites, spec, keys, collector) -> None:
+def _chunk_activity(writer, rng, p, code, zone, years, sites, spec, keys,
+                    collector) -> list[dict]:
+    """Write a chunk's outcomes, recognitions and persons; return the recognitions by year."""
     ref = years[-1]
+    recognitions = []
     first_year = np.zeros(p.key.size, dtype=np.int64)
     for y in years:
         shift = ref - y
@@ -118,11 +125,23 @@ def _chunk_activity(writer, rng, p, code, zone, years, sites, spec, keys, collec
         rows = pop.with_superseded(rng, rows, keys["outcome"])
         keys["outcome"] += int((~rows["is_current"]).sum())
         recognised = pop.recognitions(rng, rows, spec.model)
+        recognitions.append(recognised)
         writer.write("recognitions", recognised | {"run": 1} | pop.person_columns(
             recognised["person_key"], p, code, ref))
         writer.write("outcomes", pop.as_columns(rows, p, code, ref) | {"run": 1}, part=str(y))
     opened = pop.accounts(rng, first_year, years, spec.model)
     writer.write("persons", pop.person_rows(p, code, ref, opened) | {"run": 1})
+    return recognitions
+
+
+def _chunk_transfers(writer, rng, recognitions, p, codes, home, ref, spec, keys) -> None:
+    """Transfers drawn from a chunk's recognitions with a random stream of their own, so the
+    other tables are the same with or without them."""
+    for recognised in recognitions:
+        rows = pop.transfers(rng, recognised, spec.model, keys["transfer"], codes, home)
+        keys["transfer"] += rows["transfer_key"].size
+        writer.write("transfers", rows | {"run": 1} | pop.person_columns(
+            rows["person_key"], p, codes[home], ref))
 
 
 def _write_sites(writer, districts, sizes, spec, years) -> list[tuple[int, int]]:
