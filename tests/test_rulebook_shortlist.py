@@ -30,7 +30,7 @@ standards = st.builds(
     institution_kinds=subset(["university", "community_school"]),
     accredited_only=st.booleans(),
     code_exact=st.sampled_from(CODES),
-    code_pattern=st.sampled_from(["", "X-*", "Y-*", "*-1"]),
+    code_pattern=st.sampled_from(["", "X-*", "Y-*", "*-1", "[XY]-?"]),
     min_result=st.sampled_from(["", "60", "pass"]),
     effective_from=st.sampled_from([date(2015, 1, 1), date(2021, 1, 1)]),
 )

@@ -51,7 +51,8 @@ _ENTRY_KEYS = frozenset(
     ("booked_on", "category", "credits", "learner", "level", "outcome")
     + ("recognition", "seq", "type", "year")
 )
-_INTS = ("learner", "level", "outcome", "recognition", "seq", "year")
+_INT_KEYS = ("learner", "level", "outcome", "recognition", "seq", "year")
+_INTS = (int,) * 6
 _PLAIN_TEXT = re.compile(r"[A-Za-z0-9_.:-]*").fullmatch  # JSON writes these as they are
 
 
@@ -59,20 +60,21 @@ def canonical(content: dict) -> bytes:
     """canonical_json(content), written directly for the usual ledger entry (a batch hashes a
     million of them); anything unusual takes canonical_json itself."""
     c = content
-    if (
+    if not (
         c.keys() == _ENTRY_KEYS
         and type(c["credits"]) is Decimal
-        and all(type(c[k]) is int for k in _INTS)
-        and all(type(c[k]) is str and _PLAIN_TEXT(c[k]) for k in ("booked_on", "category", "type"))
+        and tuple(map(type, map(c.__getitem__, _INT_KEYS))) == _INTS
+        and type(c["booked_on"]) is type(c["category"]) is type(c["type"]) is str
+        and _PLAIN_TEXT(c["booked_on"] + c["category"] + c["type"])  # each part plain
     ):
-        credits = format(c["credits"].normalize(), "f")
-        return (
-            f'{{"booked_on":"{c["booked_on"]}","category":"{c["category"]}",'
-            f'"credits":"{credits}","learner":{c["learner"]},"level":{c["level"]},'
-            f'"outcome":{c["outcome"]},"recognition":{c["recognition"]},"seq":{c["seq"]},'
-            f'"type":"{c["type"]}","year":{c["year"]}}}'
-        ).encode()
-    return canonical_json(content)
+        return canonical_json(content)
+    credits = format(c["credits"].normalize(), "f")
+    return (
+        f'{{"booked_on":"{c["booked_on"]}","category":"{c["category"]}",'
+        f'"credits":"{credits}","learner":{c["learner"]},"level":{c["level"]},'
+        f'"outcome":{c["outcome"]},"recognition":{c["recognition"]},"seq":{c["seq"]},'
+        f'"type":"{c["type"]}","year":{c["year"]}}}'
+    ).encode()
 
 
 def entry_hash(prev_hash: str, content: dict) -> str:

@@ -8,6 +8,7 @@ current recognition per outcome is a database constraint).
 
 from __future__ import annotations
 
+import fnmatch
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from learncity.creditbank.rules import (
     Rule,
     choose,
     credits_for,
+    fits_kind_and_issuer,
     fits_what_and_who,
 )
 from learncity.institutions.models import Institution
@@ -117,11 +119,24 @@ class RuleBook:
             self._rank[id(rule)] = (group, index)
         self._shortlists: dict[tuple, list[Rule]] = {}
         self._explanations: dict[tuple, dict] = {}
+        self._credits: dict[tuple, object] = {}
+        self._by_kind_and_institution: dict[tuple, list[Rule]] = {}
 
     @classmethod
     def published(cls, extra: RecognitionStandard | None = None) -> RuleBook:
         standards = list(RecognitionStandard.objects.filter(status="published"))
         return cls(standards + ([extra] if extra else []))
+
+    def credits(self, rule: Rule, hours):
+        """credits_for(rule, hours), remembered: many outcomes share their hours."""
+        key = (rule.key, hours)
+        found = self._credits.get(key)
+        if found is None:
+            found = credits_for(rule, hours)  # a ValueError is not remembered: raised each time
+            if len(self._credits) >= SHORTLISTS:
+                self._credits.clear()
+            self._credits[key] = found
+        return found
 
     def candidates(self, kind: str, code: str) -> list[Rule]:
         return self.by_code.get(code, []) + self.by_kind.get(kind, []) + self.any_kind
@@ -152,22 +167,39 @@ class RuleBook:
         found = self._shortlists.get(key)
         if found is None:
             inst_code, inst_kind, accredited = institution
-            pool = (
-                self.by_code.get(code, [])
-                + self._kind_at.get((kind, inst_code), [])
-                + self._kind_open.get(kind, [])
-                + self._any_at.get(inst_code, [])
-                + self._any_open
-            )  # candidates(kind, code) less the rules naming other institutions
-            pool.sort(key=lambda r: self._rank[id(r)])
             found = [
                 r
-                for r in pool
+                for r in self.by_code.get(code, ())
                 if fits_what_and_who(r, kind, inst_code, inst_kind, accredited, code)
+            ] + [
+                r
+                for r in self._without_code(kind, institution)
+                if not r.code_pattern or fnmatch.fnmatchcase(code, r.code_pattern)
             ]
             if len(self._shortlists) >= SHORTLISTS:
                 self._shortlists.clear()
             self._shortlists[key] = found
+        return found
+
+    def _without_code(self, kind: str, institution: tuple[str, str, bool]) -> list[Rule]:
+        """The rules without an exact code (by kind, then for any kind; file order within
+        each) that fit this kind and institution, whatever the code: the code is then only
+        their pattern's business. Remembered per (kind, institution)."""
+        key = (kind, institution)
+        found = self._by_kind_and_institution.get(key)
+        if found is None:
+            inst_code, inst_kind, accredited = institution
+            pool = (
+                self._kind_at.get((kind, inst_code), [])
+                + self._kind_open.get(kind, [])
+                + self._any_at.get(inst_code, [])
+                + self._any_open
+            )  # candidates(kind, code) less exact codes and rules naming other institutions
+            pool.sort(key=lambda r: self._rank[id(r)])
+            found = [
+                r for r in pool if fits_kind_and_issuer(r, kind, inst_code, inst_kind, accredited)
+            ]
+            self._by_kind_and_institution[key] = found
         return found
 
 
@@ -203,12 +235,12 @@ def decide(book: RuleBook, row, institutions: dict[int, tuple[str, str, bool]]) 
     facts = OutcomeFacts(
         pk, kind, inst_code, inst_kind, accredited, code, result_type, result, hours, completed_on
     )
-    choice = choose(book.shortlist(kind, code, institution), facts)
+    choice = choose(book.shortlist(kind, code, institution), facts, shortlisted=True)
     explanation = book.explain(choice)
     credits = None
     if choice.rule is not None:
         try:
-            credits = credits_for(choice.rule, hours)
+            credits = book.credits(choice.rule, hours)
         except ValueError as error:
             explanation = explanation | {
                 "standard": None,

@@ -13,6 +13,7 @@ import fnmatch
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import NamedTuple
 
 # Results on one scale so a minimum can be compared with a score, a grade or a pass.
 RESULT_SCALE: dict[str, Decimal] = {
@@ -63,8 +64,9 @@ def minimum_value(minimum: str) -> Decimal:
     return value
 
 
-@dataclass(frozen=True)
-class OutcomeFacts:
+class OutcomeFacts(NamedTuple):
+    """What the rules look at in an outcome (a tuple: the batch makes millions of them)."""
+
     outcome_id: int
     kind: str
     institution_code: str
@@ -99,15 +101,20 @@ class Rule:
     rounding_step: Decimal = Decimal("0.5")
     credits_cap: Decimal | None = None
     _min_value: Decimal | None = field(default=None, compare=False, repr=False)
+    _specificity: int = field(default=0, compare=False, repr=False)
 
     def __post_init__(self):
         if self.min_result:
             object.__setattr__(self, "_min_value", minimum_value(self.min_result))
+        object.__setattr__(self, "_specificity", self._count_criteria())
 
     def in_force(self, on: date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
 
     def specificity(self) -> int:
+        return self._specificity
+
+    def _count_criteria(self) -> int:
         return sum(
             (
                 bool(self.kinds),
@@ -136,25 +143,36 @@ def fits_what_and_who(
     An outcome that fails these fails `matches`; many outcomes share the same answers, so a
     rule book can shortlist rules once per (kind, code, institution).
     """
-    if rule.kinds and kind not in rule.kinds:
-        return False
-    if rule.institution_codes and institution_code not in rule.institution_codes:
-        return False
-    if rule.institution_kinds and institution_kind not in rule.institution_kinds:
-        return False
-    if rule.accredited_only and not accredited:
+    if not fits_kind_and_issuer(rule, kind, institution_code, institution_kind, accredited):
         return False
     if rule.code_exact and code != rule.code_exact:
         return False
     return not (rule.code_pattern and not fnmatch.fnmatchcase(code, rule.code_pattern))
 
 
-def matches(rule: Rule, o: OutcomeFacts) -> bool:
-    if not rule.in_force(o.completed_on):
+def fits_kind_and_issuer(
+    rule: Rule, kind: str, institution_code: str, institution_kind: str, accredited: bool
+) -> bool:
+    """`fits_what_and_who` without the course or certificate code."""
+    if rule.kinds and kind not in rule.kinds:
         return False
-    if not fits_what_and_who(
+    if rule.institution_codes and institution_code not in rule.institution_codes:
+        return False
+    if rule.institution_kinds and institution_kind not in rule.institution_kinds:
+        return False
+    return not (rule.accredited_only and not accredited)
+
+
+def matches(rule: Rule, o: OutcomeFacts) -> bool:
+    return fits_what_and_who(
         rule, o.kind, o.institution_code, o.institution_kind, o.accredited, o.code
-    ):
+    ) and fits_result_and_dates(rule, o)
+
+
+def fits_result_and_dates(rule: Rule, o: OutcomeFacts) -> bool:
+    """The rest of `matches`: the criteria a shortlisted rule (see engine.RuleBook) still has
+    to meet."""
+    if not rule.in_force(o.completed_on):
         return False
     if rule._min_value is not None:
         value = result_value(o.result_type, o.result)
@@ -213,12 +231,15 @@ class Choice:
     code: str = ""  # none, only, most_specific, tie: lets pages say the reason in any language
 
 
-def choose(rules: list[Rule], o: OutcomeFacts) -> Choice:
-    """Pick the one rule that recognises this outcome, and say why."""
-    matching = [r for r in rules if matches(r, o)]
+def choose(rules: list[Rule], o: OutcomeFacts, *, shortlisted: bool = False) -> Choice:
+    """Pick the one rule that recognises this outcome, and say why. `shortlisted`: every rule
+    given already fits the outcome's kind, code and institution (`fits_what_and_who`)."""
+    test = fits_result_and_dates if shortlisted else matches
+    matching = [r for r in rules if test(r, o)]
     if not matching:
         return Choice(None, (), "no standard in force matches", "none")
-    matching.sort(key=lambda r: r.specificity(), reverse=True)
+    if len(matching) > 1:
+        matching.sort(key=_by_specificity, reverse=True)
     best = matching[0]
     keys = tuple(r.key for r in matching)
     if len(matching) == 1:
@@ -228,6 +249,10 @@ def choose(rules: list[Rule], o: OutcomeFacts) -> Choice:
     return Choice(
         best, keys, f"{best.key} is the most specific of {len(matching)} matching", "most_specific"
     )
+
+
+def _by_specificity(rule: Rule) -> int:
+    return rule._specificity
 
 
 def _sets_disjoint(a: frozenset, b: frozenset) -> bool:
