@@ -3,13 +3,17 @@
     .venv/bin/python bench/credentials_bench.py                    # 10,000, signing core only
     .venv/bin/python bench/credentials_bench.py --db sqlite         # through the services + DB
     .venv/bin/python bench/credentials_bench.py --db postgres -n 2000
+    .venv/bin/python bench/credentials_bench.py --db sqlite --batch  # issue_for_recognitions
     .venv/bin/python bench/credentials_bench.py --workers 2         # both cores
     .venv/bin/python bench/credentials_bench.py --profile 500       # cProfile's top functions
+    .venv/bin/python bench/credentials_bench.py --profile 500 --db sqlite   # ... of the services
 
 "core" builds each credential from facts, signs it twice (eddsa-rdfc-2022 and VC-JWT) and runs
 the full check-by-check verification (contexts, proof, issuer key, dates, status, schema).
 "--db" goes through `services.issue_for_recognition` (status position, audit entry, storage)
-and `checking.verify_submission` (the DID document and status read from the database).
+and `checking.verify_submission` (the DID document and status read from the database), one
+credential at a time as a learner's request does; "--db ... --batch" issues through
+`services.issue_for_recognitions` (what `issue_missing` and `credentials_issue` use).
 Canonicalisation time is measured by wrapping `proofs.canonicalize`, which both signing and
 verification call twice per credential (document and proof options).
 """
@@ -149,7 +153,7 @@ def _recognitions(n: int) -> list[int]:
     return list(Recognition.objects.order_by("pk").values_list("pk", flat=True))
 
 
-def with_database(n: int) -> dict:
+def with_database(n: int, batch: bool = False) -> dict:
     from learncity.access import system_actor
     from learncity.credentials import services
     from learncity.credentials.checking import verify_submission
@@ -161,8 +165,12 @@ def with_database(n: int) -> dict:
     services.issue_for_recognition(actor, ids[0])  # makes the key; not timed
     CANON.update(seconds=0.0, calls=0)
     start, cpu = time.perf_counter(), time.process_time()
-    for rec_id in ids[1:]:
-        services.issue_for_recognition(actor, rec_id)
+    if batch:
+        for first in range(1, n, services.BATCH):
+            services.issue_for_recognitions(actor, ids[first:first + services.BATCH])
+    else:
+        for rec_id in ids[1:]:
+            services.issue_for_recognition(actor, rec_id)
     issue_s, issue_canon = time.perf_counter() - start, CANON["seconds"]
     issue_cpu = time.process_time() - cpu
     say("verifying")
@@ -193,7 +201,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-n", type=int, default=10_000)
     parser.add_argument("--db", choices=["sqlite", "postgres"])
-    parser.add_argument("--profile", type=int, default=0, help="profile this many (core only)")
+    parser.add_argument("--profile", type=int, default=0,
+                        help="profile this many (core, or the services path with --db)")
+    parser.add_argument("--top", type=int, default=30, help="functions shown when profiling")
+    parser.add_argument("--batch", action="store_true",
+                        help="with --db: issue through services.issue_for_recognitions")
     parser.add_argument("--workers", type=int, default=1, help="processes (core only)")
     args = parser.parse_args()
     if args.profile:
@@ -201,13 +213,19 @@ def main() -> None:
 
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learncity.settings")
         profiler = cProfile.Profile()
-        profiler.runcall(core, args.profile)
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(18)
+        if args.db:
+            with bench_database(args.db):
+                profiler.runcall(with_database, args.profile, args.batch)
+        else:
+            profiler.runcall(core, args.profile)
+        stats = pstats.Stats(profiler).sort_stats("cumulative")
+        stats.print_stats(args.top)
+        stats.sort_stats("tottime").print_stats(args.top)
         return
     _time_canonicalisation()
     if args.db:
         with bench_database(args.db):
-            figures = with_database(args.n)
+            figures = with_database(args.n, args.batch)
     elif args.workers > 1:
         figures = parallel(args.n, args.workers)
     else:

@@ -43,9 +43,11 @@ def recognition(admin_actor, system, institution, learner):
 @pytest.fixture(autouse=True)
 def _fresh_issuer_caches():
     """Each test has its own database: forget the issuer DID and framework facts cached."""
-    from learncity.credentials import facts, keys
+    from learncity.credentials import facts, keys, statuslists
 
     keys.reset_cache()
+    statuslists.reset_cache()
     facts._MEMO.clear()
     yield
     keys.reset_cache()
+    statuslists.reset_cache()

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from learncity.credentials import bitstring, didweb, keys, statuslists
-from learncity.credentials.models import IssuedCredential, IssuerKey
+from learncity.credentials.models import IssuedCredential
 from learncity.credentials.proofs import verify_proof
 from learncity.credentials.verify import (
     Report,
@@ -31,9 +31,12 @@ _SHARE = re.compile(r"/credentials/shared/([A-Za-z0-9_-]{16,64})/?$")
 
 
 def own_documents() -> list[dict[str, Any]]:
-    if not IssuerKey.objects.exists():
+    """LearnCity's DID document as the database has it now (one query, so a rotation or a
+    withdrawal counts from the next verification on, in every process)."""
+    published = keys.published_keys()
+    if not published:
         return []
-    return [didweb.did_document(keys.issuer_did(), keys.published_keys())]
+    return [didweb.did_document(keys.issuer_did(), published)]
 
 
 def _supplied(values: Any, what: str) -> list[dict[str, Any]]:
@@ -74,14 +77,21 @@ def _read_lists(lists: list[dict], resolve_key, now) -> dict[str, tuple[str, byt
 
 
 def status_lookup(lists: list[dict], resolve_key, now):
+    """The status reader of one verification. LearnCity's own bits are read from the database
+    when asked (a revocation shows at once); the revocation and suspension entries of one
+    credential share a position, so its row is read once per verification, not once per list."""
     supplied = _read_lists(lists, resolve_key, now)
+    own_rows: dict[tuple[int, int], tuple[bool, bool]] = {}
 
     def lookup(url: str, purpose: str, index: int) -> bool:
         own = statuslists.own_position(url)
         if own is not None:
             if own[1] != purpose:
                 raise bitstring.StatusListError("the status entry's purpose is not its list's")
-            return statuslists.own_status(own[0], purpose, index)
+            if (own[0], index) not in own_rows:
+                own_rows[own[0], index] = statuslists.own_flags(own[0], index)
+            revoked, suspended = own_rows[own[0], index]
+            return revoked if purpose == "revocation" else suspended
         entry = supplied.get(url)
         if isinstance(entry, str):
             raise StatusUnavailable(entry)

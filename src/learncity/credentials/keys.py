@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from learncity.access import Actor, system_actor
@@ -49,6 +49,7 @@ def reset_cache() -> None:
     global _did
     _sealing_key.cache_clear()
     _opened.cache_clear()
+    _active.clear()
     _did = None
 
 
@@ -120,10 +121,37 @@ def _create(did: str, actor=None) -> IssuerKey:
     return key
 
 
+_active: dict[tuple[int, str], IssuerKey] = {}
+
+
+def _active_row() -> tuple[int, str] | None:
+    """(id, public key) of the newest key neither retired nor withdrawn: one small query."""
+    table = connection.ops.quote_name(IssuerKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, public_key_multibase FROM {table} "
+            "WHERE retired_at IS NULL AND withdrawn_at IS NULL "
+            "ORDER BY created_at DESC, id DESC LIMIT 1")
+        row = cursor.fetchone()
+    return (int(row[0]), row[1]) if row else None
+
+
 def active_key() -> IssuerKey:
-    """The key that signs now; the first one is made on first use."""
-    key = IssuerKey.objects.filter(retired_at__isnull=True, withdrawn_at__isnull=True).last()
-    if key is not None:
+    """The key that signs now; the first one is made on first use.
+
+    Which key is active is read from the database every time, so a rotation or withdrawal in
+    any process counts at once; only the row of that key (which never changes while it is
+    active) is kept per process, keyed by its id and public key.
+    """
+    row = _active_row()
+    if row is not None:
+        key = _active.get(row)
+        if key is None:
+            key = IssuerKey.objects.get(pk=row[0])
+            if key.public_key_multibase != row[1] or key.retired_at or key.withdrawn_at:
+                return key  # changed in between: use it as read, keep nothing
+            _active.clear()
+            _active[row] = key
         return key
     with transaction.atomic():
         if IssuerKey.objects.exists():
@@ -159,7 +187,11 @@ def withdraw(actor: Actor, fragment: str, reason: str) -> IssuerKey:
 
 
 def published_keys() -> list[didweb.PublishedKey]:
-    return [
-        didweb.PublishedKey(k.fragment, k.public_key_multibase, k.withdrawn_at is None)
-        for k in IssuerKey.objects.order_by("created_at", "id")
-    ]
+    """Every key of the DID document, oldest first, as the database has them now."""
+    table = connection.ops.quote_name(IssuerKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT fragment, public_key_multibase, withdrawn_at IS NULL FROM {table} "
+            "ORDER BY created_at, id")
+        rows = cursor.fetchall()
+    return [didweb.PublishedKey(fragment, public, bool(ok)) for fragment, public, ok in rows]

@@ -10,8 +10,10 @@ import hashlib
 import secrets
 import uuid
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,23 +36,30 @@ def _may_issue(actor: Actor, learner_id: int) -> None:
         raise PermissionDenied(_("Only the learner or the credit bank may issue this credential."))
 
 
-def _sign(unsigned: dict, now: datetime) -> tuple[dict, str, object]:
-    key = keys.active_key()
+def _sign(unsigned: dict, now: datetime, key=None) -> tuple[dict, str, object]:
+    key = key or keys.active_key()
     secret = keys.private_key(key)
     document = create_proof(unsigned, secret, key.verification_method, now)
     return document, vcjwt.sign(unsigned, secret, key.verification_method), key
 
 
-def _store(actor, kind, learner, unsigned_for, title, *, recognition=None, now=None):
-    """Allocate a status position, build, sign and save; retried once on a position clash."""
+def _store(actor, kind, learner, unsigned_for, title, *, recognition=None, now=None, key=None,
+           savepoint=True):
+    """Allocate a status position, build, sign and save; retried once on a position clash.
+
+    `key` is the signing key when the caller read it in the same transaction (a batch);
+    otherwise the active key is read here. With `savepoint=False` the insert is not wrapped in
+    a savepoint and a clash (IntegrityError) is raised: for a caller whose own transaction is
+    the outermost, which then rolls back whole and can be run again.
+    """
     now = now or timezone.now()
     for attempt in range(2):
         list_no, index = statuslists.allocate()
         credential_uuid = uuid.uuid4()
         unsigned = unsigned_for(credential_uuid.urn, statuslists.entries(list_no, index), now)
-        document, jwt, key = _sign(unsigned, now)
+        document, jwt, key = _sign(unsigned, now, key)
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=savepoint):
                 issued = IssuedCredential.objects.create(
                     uuid=credential_uuid, kind=kind, learner=learner, recognition=recognition,
                     outcome_id=recognition.outcome_id if recognition else None, issuer_key=key,
@@ -59,6 +68,8 @@ def _store(actor, kind, learner, unsigned_for, title, *, recognition=None, now=N
                     issued_at=now, valid_until=_valid_until(unsigned),
                 )
         except IntegrityError:
+            if not savepoint:
+                raise
             if attempt or (recognition and IssuedCredential.objects.filter(
                     recognition=recognition, kind="achievement").exists()):
                 raise Conflict(_("The credential was issued meanwhile.")) from None
@@ -81,21 +92,42 @@ def _valid_until(unsigned: dict):
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
-def issue_for_recognition(actor: Actor, recognition_id: int) -> IssuedCredential:
-    """The OB 3.0 credential of one recognised outcome (the existing one if already issued)."""
-    rec = Recognition.objects.select_related(
-        "outcome", "outcome__institution", "learner", "standard", "standard__framework"
-    ).filter(pk=recognition_id).first()
-    if rec is None:
-        raise NotFound(_("No such recognition."))
-    _may_issue(actor, rec.learner_id)
-    existing = IssuedCredential.objects.filter(recognition=rec, kind="achievement").first()
-    if existing is not None:
-        return existing
+# What a credential says (facts.py) and the checks before issuing: nothing else is loaded.
+_FACT_FIELDS = (
+    "learner_id", "outcome_id", "standard_id", "status", "is_current", "level", "category",
+    "credits", "decided_at",
+    "outcome__status", "outcome__title", "outcome__kind", "outcome__code", "outcome__lineage",
+    "outcome__issuer_name", "outcome__institution_id", "outcome__result",
+    "outcome__result_type", "outcome__hours", "outcome__started_on", "outcome__completed_on",
+    "outcome__evidence_url", "outcome__evidence_sha256",
+    "outcome__institution__code", "outcome__institution__name_zh",
+    "outcome__institution__name_en",
+    "learner__learner_no", "learner__name",
+    "standard__code", "standard__version", "standard__name_zh", "standard__name_en",
+    "standard__framework_id",
+)
+BATCH = 200  # recognitions read, and credentials issued, per transaction of a batch
+
+
+@cache
+def _recognitions():
+    """Recognitions with all a credential says about them, and the pk of one already issued.
+
+    Built once per process (a QuerySet is only a description; each use filters a copy)."""
+    return Recognition.objects.order_by().select_related(
+        "outcome", "outcome__institution", "learner", "standard"
+    ).only(*_FACT_FIELDS).annotate(issued_pk=Subquery(IssuedCredential.objects.filter(
+        recognition=OuterRef("pk"), kind="achievement").order_by().values("pk")[:1]))
+
+
+def _check_issuable(rec: Recognition) -> None:
     if not rec.is_current or rec.status != "recognised" or rec.outcome.status != "recorded":
         raise Conflict(_("Only a recognised outcome in force gets a credential."))
     if rec.level is None or rec.credits is None:
         raise ValidationFailed(_("The recognition has no level or credits."))
+
+
+def _issue_achievement(actor: Actor, rec: Recognition, key=None, savepoint=True):
     issuer, subject = facts.issuer(), facts.subject(rec.learner)
 
     def unsigned_for(credential_id, status, now):
@@ -104,9 +136,78 @@ def issue_for_recognition(actor: Actor, recognition_id: int) -> IssuedCredential
         return build.achievement_credential(
             issuer, subject, achievement, now, until, awarded=rec.decided_at)
 
+    return _store(actor, "achievement", rec.learner, unsigned_for, rec.outcome.title,
+                  recognition=rec, key=key, savepoint=savepoint)
+
+
+def issue_for_recognition(actor: Actor, recognition_id: int) -> IssuedCredential:
+    """The OB 3.0 credential of one recognised outcome (the existing one if already issued).
+
+    Called outside any transaction (a request, the CLI), its own transaction is the outermost:
+    the insert then needs no savepoint, and on a clash with another process (the same status
+    position, or the same recognition issued meanwhile) the whole transaction is rolled back
+    and the issue runs once more from the start, with savepoints, as inside a transaction.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        try:
+            return _issue_one(actor, recognition_id, savepoint=False)
+        except IntegrityError:
+            pass  # rolled back whole: nothing of this attempt was written
+    return _issue_one(actor, recognition_id, savepoint=True)
+
+
+def _issue_one(actor: Actor, recognition_id: int, savepoint: bool) -> IssuedCredential:
+    rec = next(iter(_recognitions().filter(pk=recognition_id)[:1]), None)
+    if rec is None:
+        raise NotFound(_("No such recognition."))
+    _may_issue(actor, rec.learner_id)
+    if rec.issued_pk is not None:
+        return IssuedCredential.objects.get(pk=rec.issued_pk)
+    _check_issuable(rec)
     with transaction.atomic():
-        return _store(actor, "achievement", rec.learner, unsigned_for, rec.outcome.title,
-                      recognition=rec)
+        return _issue_achievement(actor, rec, savepoint=savepoint)
+
+
+def issue_for_recognitions(actor: Actor, recognition_ids) -> list[IssuedCredential]:
+    """The OB 3.0 credentials of many recognised outcomes, in the order given.
+
+    The same rules, checks, signatures, status positions and audit entries as
+    `issue_for_recognition`, one by one; what is shared is read once per transaction of up to
+    BATCH credentials: the recognitions (one query), the credentials already issued, and the
+    signing key (read inside that transaction, so a rotation counts from the next one). Every
+    recognition is checked before any of its transaction's credentials is issued, and an error
+    leaves that transaction's credentials unissued (earlier transactions stay committed).
+    """
+    ids = list(dict.fromkeys(int(i) for i in recognition_ids))
+    result: dict[int, IssuedCredential] = {}
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        found = {rec.pk: rec for rec in _recognitions().filter(pk__in=chunk)}
+        missing = [i for i in chunk if i not in found]
+        if missing:
+            raise NotFound(_("No such recognition."))
+        for rec in found.values():
+            _may_issue(actor, rec.learner_id)
+        existing = [rec.issued_pk for rec in found.values() if rec.issued_pk is not None]
+        for issued in IssuedCredential.objects.filter(pk__in=existing):
+            result[issued.recognition_id] = issued
+        waiting = [found[i] for i in chunk if found[i].issued_pk is None]
+        for rec in waiting:
+            _check_issuable(rec)
+        if not waiting:
+            continue
+        with transaction.atomic():
+            key = keys.active_key()
+            for rec in waiting:
+                try:
+                    result[rec.pk] = _issue_achievement(actor, rec, key)
+                except Conflict:  # issued meanwhile by another process: return that one
+                    other = IssuedCredential.objects.filter(
+                        recognition=rec, kind="achievement").first()
+                    if other is None:
+                        raise
+                    result[rec.pk] = other
+    return [result[i] for i in ids]
 
 
 def issue_missing(actor: Actor, learner: Learner) -> list[IssuedCredential]:
@@ -116,8 +217,7 @@ def issue_missing(actor: Actor, learner: Learner) -> list[IssuedCredential]:
         learner=learner, is_current=True, status="recognised", outcome__status="recorded"
     ).exclude(pk__in=IssuedCredential.objects.filter(
         learner=learner, kind="achievement").values("recognition_id"))
-    return [issue_for_recognition(actor, rec_id)
-            for rec_id in waiting.values_list("pk", flat=True)]
+    return issue_for_recognitions(actor, waiting.values_list("pk", flat=True))
 
 
 def _associations(achievements: list[dict]) -> list[tuple[str, str, str]]:

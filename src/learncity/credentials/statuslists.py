@@ -1,9 +1,11 @@
 """LearnCity's Bitstring Status Lists: where each credential sits, and the signed lists served.
 
 Each credential gets one random index in one list; the same index is used in the revocation
-list and in the suspension list. A list is filled to half its 131,072 entries before the next
-is opened, so random draws rarely collide. The served list credential is signed on request and
-kept (`StatusListCache`) until its bits change or it nears its `validUntil`.
+list and in the suspension list. A list is filled to about half its 131,072 entries before the
+next is opened, so random draws rarely collide (see `_Fill` for "about"). The served list
+credential is signed on request and kept (`StatusListCache`) until its bits change or it nears
+its `validUntil`. Revocation and suspension are read from the credentials' rows at every
+verification (`own_flags`), never from a cache.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
 from datetime import timedelta
 
-from django.db.models import Max
+from django.db import connection
 from django.utils import timezone
 
 from learncity.credentials import bitstring, build, didweb, facts, keys
@@ -36,17 +39,84 @@ def entries(list_no: int, index: int) -> list[dict[str, str]]:
     return [bitstring.entry(list_url(list_no, p), p, index) for p in bitstring.PURPOSES]
 
 
+CANDIDATES = 4  # random indexes checked per query; 8 rounds make the 32 draws of a position
+RECOUNT_EVERY = 256  # own allocations after which a list's fill is counted again
+
+
+class _Fill(threading.local):
+    """This thread's last count of the current list, and its own allocations since.
+
+    Counting a list costs a scan of up to FILL index entries, so it is not repeated for every
+    credential: it is redone when the list number changes, after RECOUNT_EVERY allocations of
+    this thread, or once the estimate nears FILL. Other processes may therefore put up to
+    RECOUNT_EVERY more credentials each in a list past its FILL mark: still far from full,
+    and the position stays unique whatever the estimate (a unique constraint; clashes retry).
+    """
+
+    list_no: int = 0
+    counted: int = 0
+    since: int = 0
+
+
+_fill = _Fill()
+
+
+def _table() -> str:
+    return connection.ops.quote_name(IssuedCredential._meta.db_table)
+
+
+def _current_and_taken(candidates: list[int]) -> tuple[int, list[bool]]:
+    """One query: the newest list number and which candidate indexes are taken in it."""
+    table = _table()
+    taken = ", ".join(
+        f"EXISTS (SELECT 1 FROM {table} WHERE status_list = cur.m AND status_index = %s)"
+        for _ in candidates)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT cur.m, {taken} FROM "
+            f"(SELECT COALESCE(MAX(status_list), 1) AS m FROM {table}) cur", candidates)
+        row = cursor.fetchone()
+    return int(row[0]), [bool(t) for t in row[1:]]
+
+
+def _taken(list_no: int, candidates: list[int]) -> list[bool]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT status_index FROM {_table()} WHERE status_list = %s AND status_index IN "
+            f"({', '.join(['%s'] * len(candidates))})", [list_no, *candidates])
+        found = {row[0] for row in cursor.fetchall()}
+    return [c in found for c in candidates]
+
+
+def _is_full(list_no: int) -> bool:
+    fill = _fill
+    if fill.list_no != list_no or fill.since >= RECOUNT_EVERY \
+            or fill.counted + fill.since >= FILL:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {_table()} WHERE status_list = %s", [list_no])
+            fill.list_no, fill.counted, fill.since = list_no, int(cursor.fetchone()[0]), 0
+    return fill.counted + fill.since >= FILL
+
+
 def allocate() -> tuple[int, int]:
-    """A free random position (list number, index)."""
-    current = IssuedCredential.objects.aggregate(m=Max("status_list"))["m"] or 1
-    if IssuedCredential.objects.filter(status_list=current).count() >= FILL:
-        current += 1
-    taken = IssuedCredential.objects.filter(status_list=current)
-    for _ in range(32):
-        index = secrets.randbelow(LIST_SIZE)
-        if not taken.filter(status_index=index).exists():
-            return current, index
+    """A free random position (list number, index), usually found in one query."""
+    for _ in range(32 // CANDIDATES):
+        candidates = [secrets.randbelow(LIST_SIZE) for _ in range(CANDIDATES)]
+        current, taken = _current_and_taken(candidates)
+        if _is_full(current):
+            current += 1
+            taken = _taken(current, candidates)
+        for index, used in zip(candidates, taken, strict=True):
+            if not used:
+                if _fill.list_no == current:
+                    _fill.since += 1
+                return current, index
     raise Conflict("No free status list position was found; try again.")
+
+
+def reset_cache() -> None:
+    """Forget the counted fill (tests that make a fresh database call this)."""
+    _fill.list_no = _fill.counted = _fill.since = 0
 
 
 def set_indexes(list_no: int, purpose: str) -> list[int]:
@@ -91,10 +161,17 @@ def own_position(url: str) -> tuple[int, str] | None:
     return (int(match.group(1)), match.group(2)) if match else None
 
 
+def own_flags(list_no: int, index: int) -> tuple[bool, bool]:
+    """(revoked, suspended) of the credential at this position, read from the database now."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT revoked_at IS NOT NULL, suspended FROM {_table()} "
+            "WHERE status_list = %s AND status_index = %s", [list_no, index])
+        row = cursor.fetchone()
+    return (False, False) if row is None else (bool(row[0]), bool(row[1]))
+
+
 def own_status(list_no: int, purpose: str, index: int) -> bool:
     """Whether the bit is set, read from the records the served list is made of."""
-    row = IssuedCredential.objects.filter(status_list=list_no, status_index=index).values(
-        "revoked_at", "suspended").first()
-    if row is None:
-        return False
-    return row["revoked_at"] is not None if purpose == "revocation" else row["suspended"]
+    revoked, suspended = own_flags(list_no, index)
+    return revoked if purpose == "revocation" else suspended

@@ -20,8 +20,7 @@ class Command(BaseCommand):
             is_current=True, status="recognised", outcome__status="recorded"
         ).exclude(pk__in=IssuedCredential.objects.filter(kind="achievement").values(
             "recognition_id"))
-        count = 0
-        for rec_id in waiting.values_list("pk", flat=True).iterator():
-            services.issue_for_recognition(actor, rec_id)
-            count += 1
-        self.stdout.write(f"Issued {count} credential(s).")
+        ids = list(waiting.values_list("pk", flat=True))
+        for start in range(0, len(ids), services.BATCH):
+            services.issue_for_recognitions(actor, ids[start:start + services.BATCH])
+        self.stdout.write(f"Issued {len(ids)} credential(s).")
