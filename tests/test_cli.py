@@ -59,3 +59,51 @@ def test_settings_lists_every_setting():
 
     result = runner.invoke(app, ["settings"], env={"COLUMNS": "200"})
     assert all(s.name in result.output for s in SETTINGS)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_with_workers_answers_from_several_gunicorn_processes(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    port = _free_port()
+    env = os.environ | {"LEARNCITY_HOME": str(tmp_path)}
+    env.pop("DATABASE_URL", None)  # a fresh SQLite home: /xapi/about needs no data
+    command = "from learncity.cli import main; main()"
+    server = subprocess.Popen(
+        [sys.executable, "-c", command, "serve", "--workers", "2", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/xapi/about",
+            headers={"X-Experience-API-Version": "1.0.3"},
+        )
+        deadline, about = time.monotonic() + 60, None
+        while about is None and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    about = json.loads(response.read())
+            except OSError:
+                assert server.poll() is None, "the server stopped"
+                time.sleep(0.3)
+        assert about and "2.0.0" in about["version"]
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(children) == 2  # gunicorn's two worker processes under its master
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

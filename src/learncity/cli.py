@@ -40,9 +40,21 @@ def migrate() -> None:
 
 
 @app.command()
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve the portal and API (development/pilot server; use gunicorn learncity.wsgi at scale)."""
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = typer.Option(
+        1, help="Processes: 1 is Django's threaded development server; more runs gunicorn."
+    ),
+    threads: int = typer.Option(4, help="Threads per gunicorn worker (with --workers > 1)."),
+) -> None:
+    """Serve the portal and API. One process (the default) is the development/pilot server;
+    --workers N (N > 1) serves learncity.wsgi with gunicorn, N processes (one Python process
+    uses one core at most)."""
     _django()
+    if workers > 1:
+        _gunicorn(host, port, workers, threads)
+        return
     import socket
 
     from django.contrib.staticfiles.management.commands.runserver import Command
@@ -62,6 +74,32 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     runserver.server_cls = NoDelayServer
     console.print(f"LearnCity at http://{host}:{port}/  (API docs: /api/v1/docs)")
     call_command(runserver, f"{host}:{port}", "--noreload", "--skip-checks")
+
+
+def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+    """gunicorn's gthread workers (keep-alive connections) on learncity.wsgi."""
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            settings = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": max(threads, 1),
+                "worker_class": "gthread",
+                "timeout": 120,
+                "keepalive": 5,
+            }
+            for name, value in settings.items():
+                self.cfg.set(name, value)
+
+        def load(self):
+            from learncity.wsgi import application
+
+            return application
+
+    console.print(f"LearnCity at http://{host}:{port}/  (gunicorn, {workers} workers)")
+    Server().run()
 
 
 @app.command()

@@ -13,7 +13,9 @@ Then:
 - PostgreSQL: a binary ``COPY table (columns) FROM STDIN`` through psycopg's C dumpers. When the
   caller needs the primary keys (statements, for their index rows), they are drawn from the
   table's own sequence first (``nextval`` in one query, as the INSERT would have drawn them)
-  and copied in explicitly, ascending in row order.
+  and copied in explicitly, ascending in row order. A few rows (a single statement and its
+  index rows) go in one multi-row ``INSERT ... RETURNING id`` instead: one round trip, where
+  nextval and a COPY take three.
 - SQLite: one ``executemany`` of a prepared INSERT. Writes there hold the database lock from
   BEGIN (``transaction_mode`` IMMEDIATE in settings) and the key is AUTOINCREMENT, so the keys
   of rows inserted in one call are consecutive and end at ``last_insert_rowid()``.
@@ -34,6 +36,7 @@ from django.db.models import DateTimeField, Model
 
 _NONE = type(None)
 _SEQUENCES: dict[tuple[str, str], str] = {}
+_FEW = 16  # rows: up to this many, PostgreSQL gets one INSERT (see _insert_few), not a COPY
 _TEXT_FIELDS = {"CharField", "TextField", "SlugField", "EmailField", "URLField"}
 _INTEGER_FIELDS = {
     "BigIntegerField",
@@ -140,6 +143,8 @@ def insert_rows(
     fields, columns = _columns(model, names, rows, connection)
     quote = connection.ops.quote_name
     table = model._meta.db_table
+    if connection.vendor == "postgresql" and len(rows) <= _FEW:
+        return _insert_few(connection, model, fields, columns, keys)
     if connection.vendor == "postgresql":
         pks = None
         if keys:
@@ -185,6 +190,25 @@ def insert_rows(
     return [o.pk for o in objects] if keys else None
 
 
+def _insert_few(connection, model, fields, columns, keys: bool) -> list[int] | None:
+    """A few rows (a single statement's): one multi-row INSERT, its keys returned by the same
+    round trip, instead of nextval, then a COPY (two more)."""
+    quote = connection.ops.quote_name
+    row_sql = "({})".format(", ".join(["%s"] * len(fields)))
+    rows = list(zip(*columns, strict=True))
+    sql = "INSERT INTO {} ({}) VALUES {}".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join([row_sql] * len(rows)),
+    )
+    if keys:
+        sql += f" RETURNING {quote(model._meta.pk.column)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
+        # The keys are drawn in VALUES order, as bulk_create relies on; sorted as COPY's are.
+        return sorted(r[0] for r in cursor.fetchall()) if keys else None
+
+
 def select_in(model: type[Model], columns: list[str], field: str, values) -> list[tuple]:
     """The ``columns`` (field names) of the rows of ``model`` whose ``field`` is one of
     ``values``, as Python values (UUIDs as UUID, booleans as bool on SQLite too).
@@ -217,12 +241,13 @@ def select_in(model: type[Model], columns: list[str], field: str, values) -> lis
         rows = cursor.fetchall()
     if connection.vendor == "postgresql":
         return rows
-    convert = [_converter(f) for f in fields]
+    convert = [converter(f) for f in fields]
     return [tuple(c(v) if c else v for c, v in zip(convert, row, strict=True)) for row in rows]
 
 
-def _converter(field):
-    """What Django's SQLite converters do for the field types select_in is used with."""
+def converter(field):
+    """What Django's SQLite converters do for the field types select_in is used with (None:
+    the value as it comes)."""
     from django.db.models import BooleanField, UUIDField
     from django.utils.dateparse import parse_datetime
 

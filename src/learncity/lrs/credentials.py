@@ -81,7 +81,8 @@ def revoke_credential(actor: Actor, credential: Credential, reason: str = "") ->
         record(actor, "lrs.credential.revoke", credential, reason=reason)
 
 
-_LOOKUP: dict[str, str] = {}  # per database alias: the SQL of _credential_by_key
+# Per database alias: the SQL of _credential_by_key and each column's converters.
+_LOOKUP: dict[str, tuple[str, list[tuple[int, list, object]]]] = {}
 
 
 def _credential_by_key(key: str) -> Credential | None:
@@ -90,27 +91,32 @@ def _credential_by_key(key: str) -> Credential | None:
     connection = connections[router.db_for_read(Credential)]
     credential_fields = Credential._meta.concrete_fields
     institution_fields = Institution._meta.concrete_fields
-    sql = _LOOKUP.get(connection.alias)
-    if sql is None:
+    lookup = _LOOKUP.get(connection.alias)
+    if lookup is None:
         quote = connection.ops.quote_name
         columns = [f"c.{quote(f.column)}" for f in credential_fields]
         columns += [f"i.{quote(f.column)}" for f in institution_fields]
-        sql = _LOOKUP[connection.alias] = (
+        sql = (
             f"SELECT {', '.join(columns)} FROM {quote(Credential._meta.db_table)} c "
             f"JOIN {quote(Institution._meta.db_table)} i ON i.{quote('id')} = c."
             f"{quote(Credential._meta.get_field('institution').column)} WHERE c.{quote('key')} = %s"
         )
+        converters = []
+        for n, field in enumerate([*credential_fields, *institution_fields]):
+            column = field.get_col(field.model._meta.db_table)  # as the ORM converts values
+            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if found:
+                converters.append((n, found, column))
+        lookup = _LOOKUP[connection.alias] = (sql, converters)
+    sql, converters = lookup
     with connection.cursor() as cursor:
         cursor.execute(sql, [key])
         row = cursor.fetchone()
     if row is None:
         return None
     values = list(row)
-    for n, field in enumerate([*credential_fields, *institution_fields]):
-        column = field.get_col(field.model._meta.db_table)  # as the ORM converts values
-        for converter in connection.ops.get_db_converters(column) + column.get_db_converters(
-            connection
-        ):
+    for n, found, column in converters:
+        for converter in found:
             values[n] = converter(values[n], column, connection)
     split = len(credential_fields)
     credential = Credential.from_db(

@@ -58,8 +58,20 @@ class Statement(models.Model):
     object_statement = models.UUIDField(null=True, blank=True)  # a StatementRef's target
     is_voiding = models.BooleanField(default=False)
     voided = models.BooleanField(default=False)
+    # No database constraint and no index, as for StatementIndex.statement: only services.py
+    # writes statements, each with the credential that has just authenticated; credentials are
+    # revoked, never deleted (the admin refuses; PROTECT still guards an ORM deletion); nothing
+    # looks statements up by credential. The constraint's check on every stored statement (a
+    # shared lock on the one credential row, from every concurrent batch) and the index of a
+    # value every row repeats cost more than storing the statement's text.
     credential = models.ForeignKey(
-        Credential, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Credential,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     full = models.TextField()
 

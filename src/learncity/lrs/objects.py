@@ -50,11 +50,15 @@ def _fail(path: str, message: str):
 def _object(value, path: str, allowed: set[str], required: tuple[str, ...] = ()) -> dict:
     if not isinstance(value, dict):
         _fail(path, "must be a JSON object")
-    for key, item in value.items():
-        if key not in allowed:
-            _fail(f"{path}.{key}", "is not a property xAPI allows here (names are case-sensitive)")
-        if item is None:
-            _fail(f"{path}.{key}", "must not be null")
+    # Both checks in C first; the loop only runs to name the first offending property.
+    if not allowed.issuperset(value) or None in value.values():
+        for key, item in value.items():
+            if key not in allowed:
+                _fail(
+                    f"{path}.{key}", "is not a property xAPI allows here (names are case-sensitive)"
+                )
+            if item is None:
+                _fail(f"{path}.{key}", "must not be null")
     for key in required:
         if key not in value:
             _fail(f"{path}.{key}", "is required")
