@@ -513,7 +513,10 @@ def main() -> None:
     parser.add_argument("--profile", metavar="FILE", help="cProfile the batch (CPU time) into FILE")
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument(
-        "--workers", type=int, default=0, help="batch worker processes (0: one per core)"
+        "--workers",
+        type=int,
+        default=0,
+        help="batch worker processes (0: as learncity recognise chooses)",
     )
     args = parser.parse_args()
     n = args.outcomes

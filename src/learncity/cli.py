@@ -266,7 +266,11 @@ def _register_subcommands() -> None:
     @app.command("recognise")
     def recognise(
         workers: int = typer.Option(
-            0, "--workers", min=0, help="Worker processes (0: one per core; 1: this process only)."
+            0,
+            "--workers",
+            min=0,
+            help="Worker processes (0: two per core on PostgreSQL, cores + 1 on SQLite; "
+            "1: this process only).",
         ),
     ) -> None:
         """Apply the published standards to every outcome that has no decision yet."""
