@@ -44,20 +44,13 @@ import creditbank_data as data  # noqa: E402
 CATEGORIES = ["academic", "vocational", "culture_leisure", "work_experience", "social_practice"]
 HASH_SAMPLE = 200_000  # entries whose bytes are hashed for the hash-only baseline
 READ_CHUNK = 20_000  # rows per fetch, as verify's iterator(chunk_size=20000)
-COLUMNS = [
-    "learner_id",
-    "seq",
-    "entry_type",
-    "outcome_id",
-    "recognition_id",
-    "category",
-    "level",
-    "credits",
-    "year",
-    "booked_on",
-    "prev_hash",
-    "entry_hash",
-]
+
+
+def columns() -> list[str]:
+    """The ledger's columns but the key, as `ledger.verify` reads them (after django.setup)."""
+    from learncity.creditbank.ledger import FIELDS
+
+    return list(FIELDS[1:])  # attnames, which are the column names here
 
 
 # ---------------------------------------------------------------- building the ledger
@@ -123,7 +116,7 @@ def build(accounts: int, entries: int) -> int:
 
     with data.foreign_keys_off():
         loaded = data.bulk_load(
-            LedgerEntry._meta.db_table, COLUMNS, ledger_rows(first, counts), on_chunk=on_chunk
+            LedgerEntry._meta.db_table, columns(), ledger_rows(first, counts), on_chunk=on_chunk
         )
     if loaded != entries:
         raise RuntimeError(f"loaded {loaded} entries, not {entries}")
@@ -187,7 +180,7 @@ def child_baseline() -> dict:
     from learncity.creditbank.models import LedgerEntry
 
     table = LedgerEntry._meta.db_table
-    sql = f"SELECT id, {', '.join(COLUMNS)} FROM {table} ORDER BY learner_id, seq"
+    sql = f"SELECT id, {', '.join(columns())} FROM {table} ORDER BY learner_id, seq"
     clock = data.CpuClock()
     before = data.vm_rss_mb()
     count = 0

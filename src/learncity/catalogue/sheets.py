@@ -11,14 +11,13 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterator
-from datetime import date, datetime
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
 from learncity.catalogue import rows
 from learncity.errors import SpreadsheetRejected
-from learncity.records.spreadsheet import detect_csv_encoding
+from learncity.records.spreadsheet import cell_text, detect_csv_encoding
 
 CHINESE = {
     "code": "代码", "title_zh": "中文名称", "title_en": "英文名称", "description_zh": "中文简介",
@@ -54,22 +53,10 @@ def header_key(cell: str, columns: tuple[str, ...]) -> str | None:
     return None
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _rows_from(raw: Iterator, kind: str) -> Iterator[tuple[int, dict[str, str]]]:
     columns, required = KINDS[kind]
     try:
-        header = [_cell(c) for c in next(raw)]
+        header = [cell_text(c) for c in next(raw)]
     except StopIteration:
         raise SpreadsheetRejected(_("The file is empty."), code="spreadsheet.empty") from None
     keys = [header_key(h, columns) for h in header]
@@ -82,7 +69,7 @@ def _rows_from(raw: Iterator, kind: str) -> Iterator[tuple[int, dict[str, str]]]
             details={"missing": missing},
         )
     for number, values in enumerate(raw, start=2):
-        cells = [_cell(c) for c in values]
+        cells = [cell_text(c) for c in values]
         if any(cells):
             yield number, {k: v for k, v in zip(keys, cells, strict=False) if k}
 

@@ -109,7 +109,8 @@ def detect_csv_encoding(path: Path) -> str:
             ) from None
 
 
-def _cell_text(value) -> str:
+def cell_text(value) -> str:
+    """A spreadsheet cell as the text a user typed (dates ISO, 3.0 as 3, stripped)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -121,10 +122,10 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _rows_from(raw_rows: Iterator[list], cell=_cell_text) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows_from(raw_rows: Iterator[list], cell=cell_text) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows as {column: text}; ``cell`` turns a cell into text (CSV cells are text already)."""
     try:
-        header = [_cell_text(c) for c in next(raw_rows)]
+        header = [cell_text(c) for c in next(raw_rows)]
     except StopIteration:
         raise SpreadsheetRejected(_("The file is empty."), code="spreadsheet.empty") from None
     keys = _column_map(header)
