@@ -32,6 +32,13 @@ def test_import_outcomes_succeeds_with_a_summary(tmp_path, institution, people):
     result = runner.invoke(app, ["import-outcomes", str(path), "--institution", "SOU"])
     assert result.exit_code == 0, result.output
     assert "accepted: 5" in result.output
+    # then decided, as `learncity recognise` would (no standard here: all to the reviewers)
+    assert "5 outcomes: 0 recognised by a standard, 5 sent to the reviewers' queue" in (
+        result.output
+    )
+    from learncity.creditbank.models import Recognition
+
+    assert Recognition.objects.filter(is_current=True, status="pending").count() == 5
 
 
 @pytest.mark.django_db(transaction=True)
@@ -107,3 +114,27 @@ def test_serve_with_workers_answers_from_several_gunicorn_processes(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_outcomes_reads_a_big_file_in_a_second_process(
+    tmp_path, institution, people, monkeypatch
+):
+    """The command starts no thread of its own (rich's progress bar would), since the import
+    forks its reading process only when there is none; threads other tests left are allowed."""
+    import threading
+
+    from learncity.records import importer, reader_process
+
+    monkeypatch.setattr(importer, "READ_APART_BYTES", 0)  # every file counts as big here
+    before, threads_then, forks = threading.active_count(), [], []
+    monkeypatch.setattr(
+        importer, "can_fork", lambda: threads_then.append(threading.active_count()) or True
+    )
+    real = reader_process.items_from_child
+    monkeypatch.setattr(importer, "items_from_child", lambda make: forks.append(1) or real(make))
+    path = write_csv(tmp_path / "good.csv", good_rows(people))
+    result = runner.invoke(app, ["import-outcomes", str(path), "--institution", "SOU"])
+    assert result.exit_code == 0, result.output
+    assert "accepted: 5" in result.output and forks == [1]
+    assert threads_then == [before]

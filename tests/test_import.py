@@ -148,15 +148,15 @@ def test_a_crash_in_the_middle_leaves_nothing_half_written(
 ):
     monkeypatch.setattr(importer, "CHUNK", 2)
     calls = {"n": 0}
-    real_match_rows = importer.match_rows
+    real_match_claims = importer.match_claims
 
     def crash_on_third_chunk(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 3:  # two chunks are already inserted by now
             raise OSError("disk full")
-        return real_match_rows(*args, **kwargs)
+        return real_match_claims(*args, **kwargs)
 
-    monkeypatch.setattr(importer, "match_rows", crash_on_third_chunk)
+    monkeypatch.setattr(importer, "match_claims", crash_on_third_chunk)
     path = write_csv(tmp_path / "outcomes.csv", good_rows(people))
     with pytest.raises(OSError):
         import_outcomes(system, institution, path, "outcomes.csv")

@@ -171,3 +171,31 @@ def test_an_officer_issues_an_api_key_that_is_shown_once(client, officer):
     assert 'data-testid="new-key"' in page
     again = client.get("/institution/api-keys/").content.decode()
     assert 'data-testid="new-key"' not in again and "Moodle" in again
+
+
+@pytest.mark.django_db(transaction=True)  # the background recognition has its own connection
+def test_a_large_upload_says_its_credits_are_recognised_in_the_background(
+    client, officer, learner, settings, monkeypatch
+):
+    from learncity.creditbank import receivers
+    from learncity.creditbank.models import Recognition
+
+    from .test_import import HEADER, row
+
+    settings.RECOGNISE_INLINE_ROWS = 1
+    threads = []
+    real = receivers.recognise_in_background
+    monkeypatch.setattr(
+        receivers, "recognise_in_background", lambda batch_id: threads.append(real(batch_id))
+    )
+    client.force_login(officer)
+    lines = [",".join(HEADER)] + [
+        ",".join(row(valid_id(seq=21), reference=f"R{i}")) for i in range(3)
+    ]
+    upload = SimpleUploadedFile("x.csv", "\n".join(lines).encode(), content_type="text/csv")
+    page = client.post(
+        "/institution/upload/", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "being recognised in the background" in page or "后台" in page
+    threads[0].join(timeout=60)
+    assert Recognition.objects.filter(is_current=True).count() == 3

@@ -152,7 +152,8 @@ def import_outcomes_command(
             TimeElapsedColumn(),
             console=console,
             transient=False,
-        ) as progress:
+            auto_refresh=False,  # no refresh thread: a big file is then read in a second
+        ) as progress:  # process (records.reader_process forks only without threads)
             task = progress.add_task(f"Importing {file.name}", total=total)
             result = import_outcomes(
                 system_actor(f"cli:{os.environ.get('USER', 'unknown')}"),
@@ -160,7 +161,8 @@ def import_outcomes_command(
                 file,
                 file.name,
                 accept_valid=accept_valid,
-                progress=lambda n: progress.update(task, completed=n),
+                progress=lambda n: progress.update(task, completed=n, refresh=True),
+                recognise=False,  # below, in worker processes, with its own progress bar
             )
     except LearnCityError as error:
         console.print(f"[bold red]Refused:[/] {error.message}")
@@ -181,6 +183,10 @@ def import_outcomes_command(
         console.print(
             f"Rejected rows: {Path(settings.MEDIA_ROOT) / 'imports' / batch.rejected_file}"
         )
+    if batch.rows_accepted and not result.already_imported:
+        from learncity.creditbank.cli import recognise_command
+
+        recognise_command(batch_id=batch.pk)
 
 
 @app.command("create-admin")

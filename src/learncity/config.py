@@ -74,10 +74,23 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest spreadsheet or evidence file accepted, in megabytes.",
     ),
     Setting("LEARNCITY_MAX_IMPORT_ROWS", "2000000", "Most data rows one spreadsheet may hold."),
-    Setting("LEARNCITY_FOUR_EYES_CREDITS", "10", "A reviewer's recognition of more credits than "
-            "this needs a second, different reviewer."),
-    Setting("LEARNCITY_APPEAL_DAYS", "60", "Days after a recognition decision in which the learner "
-            "may appeal it once."),
+    Setting(
+        "LEARNCITY_RECOGNISE_INLINE_ROWS",
+        "20000",
+        "Imports of up to this many outcomes "
+        "are recognised before the upload answers; larger ones in the background, so the "
+        "file is stored at once (`learncity recognise` finishes any that were interrupted).",
+    ),
+    Setting(
+        "LEARNCITY_FOUR_EYES_CREDITS",
+        "10",
+        "A reviewer's recognition of more credits than this needs a second, different reviewer.",
+    ),
+    Setting(
+        "LEARNCITY_APPEAL_DAYS",
+        "60",
+        "Days after a recognition decision in which the learner may appeal it once.",
+    ),
     Setting("LEARNCITY_LANGUAGE", "zh-hans", "Default interface language: zh-hans or en."),
 )
 

@@ -44,6 +44,11 @@ class LearnCityError(Exception):
             self.code = code
         self.details = details
 
+    def __reduce__(self):
+        """Pickle with field, code and details (an import's reading process sends its errors
+        to the importing one); Exception's own pickling would keep the message only."""
+        return _rebuild, (type(self), self.message, self.field, self.code, self.details)
+
     def as_dict(self) -> dict:
         body = {"code": self.code, "message": str(self.message), "field": self.field}
         if self.details is not None:
@@ -121,3 +126,7 @@ class PayloadTooLarge(LearnCityError):
 
     status = 413
     code = "too_large"
+
+
+def _rebuild(cls, message, field, code, details):
+    return cls(message, field=field, code=code, details=details)

@@ -92,17 +92,19 @@ def publish_command(
     console.print(f"{report.examined:,} waiting outcomes examined; {report.reevaluated:,} {verb}.")
 
 
-def recognise_command(workers: int = 0) -> None:
-    """Apply the published standards to every outcome that has no decision yet."""
+def recognise_command(workers: int = 0, batch_id: int | None = None) -> None:
+    """Apply the published standards to every outcome that has no decision yet (with
+    ``batch_id``, to those of one import)."""
     from learncity.creditbank.engine import undecided_outcomes
     from learncity.creditbank.parallel import WorkerFailed, recognise_in_parallel
 
-    total = undecided_outcomes().count()
+    only = {"batch_id": batch_id} if batch_id else None
+    total = undecided_outcomes().filter(**(only or {})).count()
     try:
         report = _run_with_progress(
             "Recognising",
             total,
-            lambda p: recognise_in_parallel(workers or None, progress=p),
+            lambda p: recognise_in_parallel(workers or None, progress=p, outcome_filter=only),
         )
     except WorkerFailed as error:
         console.print(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.db import connection, connections
 
-from learncity.creditbank.engine import RunReport, recognise_undecided
+from learncity.creditbank.engine import BATCH_PAGE_CACHE_KB, RunReport, recognise_undecided
 
 POLL_SECONDS = 0.5
 
@@ -61,14 +61,20 @@ def _backend_cpu_seconds() -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _worker(share: tuple[int, int], dry_run: bool, messages) -> None:
+def _worker(share: tuple[int, int], dry_run: bool, outcome_filter, messages) -> None:
     try:
         started = time.process_time()
 
         def progress(examined: int) -> None:
             messages.put(("progress", share[0], examined))
 
-        report = recognise_undecided(dry_run=dry_run, progress=progress, share=share)
+        report = recognise_undecided(
+            dry_run=dry_run,
+            progress=progress,
+            share=share,
+            outcome_filter=outcome_filter,
+            page_cache_kb=BATCH_PAGE_CACHE_KB,
+        )
         report.cpu_seconds = time.process_time() - started + _backend_cpu_seconds()
         messages.put(("done", share[0], report))
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
@@ -86,16 +92,25 @@ def recognise_in_parallel(
     *,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    outcome_filter: dict | None = None,
 ) -> RunReport:
-    """Decide every undecided outcome with `workers` processes (default: one per core)."""
+    """Decide every undecided outcome (or those of ``outcome_filter``, e.g. one import batch)
+    with `workers` processes (default: see default_workers)."""
     workers = default_workers() if workers is None else workers
     if workers <= 1 or not _can_fork():
-        return recognise_undecided(dry_run=dry_run, progress=progress)
+        return recognise_undecided(
+            dry_run=dry_run,
+            progress=progress,
+            outcome_filter=outcome_filter,
+            page_cache_kb=BATCH_PAGE_CACHE_KB,
+        )
     connections.close_all()  # the children must open their own connections
     context = multiprocessing.get_context("fork")
     messages = context.Queue()
     processes = [
-        context.Process(target=_worker, args=((k, workers), dry_run, messages), daemon=True)
+        context.Process(
+            target=_worker, args=((k, workers), dry_run, outcome_filter, messages), daemon=True
+        )
         for k in range(workers)
     ]
     for process in processes:

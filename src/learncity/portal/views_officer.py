@@ -95,6 +95,10 @@ def upload(request):
                     context["problem_count"] = refusal.details.get("problem_count")
         if result:
             context["batch"], context["already"] = result.batch, result.already_imported
+            context["deciding_later"] = (
+                not result.already_imported
+                and result.batch.rows_accepted > settings.RECOGNISE_INLINE_ROWS
+            )
     return render(request, "portal/upload.html", context)
 
 

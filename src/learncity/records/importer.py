@@ -13,29 +13,34 @@ import csv
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections, router, transaction
-from django.db.models import DateTimeField
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from learncity.access import Actor
 from learncity.audit.services import record
+from learncity.dbtuning import larger_page_cache
 from learncity.errors import PayloadTooLarge, SpreadsheetRejected
 from learncity.institutions.models import Institution
-from learncity.records.matching import match_rows, outcome_fields
+from learncity.records.import_reading import ImportSource, PreparedChunk, prepared_chunks
+from learncity.records.matching import LearnerCache, match_claims
 from learncity.records.messages import report_entry
-from learncity.records.models import ImportBatch, Outcome
-from learncity.records.rows import COLUMNS, check_row
+from learncity.records.models import ImportBatch
+from learncity.records.outcome_rows import OutcomeRows
+from learncity.records.reader_process import can_fork, items_from_child
+from learncity.records.rows import COLUMNS
 from learncity.records.signals import outcomes_deposited
 from learncity.records.spreadsheet import iter_rows
 
 CHUNK = 2000
 REPORT_LIMIT = 1000  # problems listed in full; the count is always exact
-INSERT_ROWS = 2000  # rows per INSERT statement outside SQLite
+# Files from this size on are read and checked in a second process while this one writes
+# (reader_process); below it the fork costs more than it saves.
+READ_APART_BYTES = 2 << 20
+IMPORT_PAGE_CACHE_KB = 128 << 10  # SQLite page cache during a big import
 
 
 @dataclass
@@ -73,101 +78,42 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-_PLAIN = (str, int, bool, type(None))  # values every field and driver stores unchanged
-
-
-def _insert_outcomes(values: list[dict]) -> None:
-    """Insert new outcomes as ``bulk_create([Outcome(**v) ...])`` would, only faster.
-
-    bulk_create built a model instance per row and ran every value through its INSERT compiler;
-    for a large file that was most of the import's time. Here each field gets what the model
-    would give it (the value given, else its default, ``now`` for auto_now fields) and every
-    value that is not a plain str/int/bool/None is prepared by the field's own get_db_prep_save,
-    as the compiler does. SQLite runs one prepared statement for every row; PostgreSQL gets
-    one INSERT ... SELECT FROM UNNEST(column arrays) per INSERT_ROWS rows, as bulk_create does
-    there; other databases multi-row VALUES. bulk_create sends no signals either.
-    """
-    connection = connections[router.db_for_write(Outcome)]
-    fields = [f for f in Outcome._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    head = "INSERT INTO {} ({}) ".format(
-        quote(Outcome._meta.db_table), ", ".join(quote(f.column) for f in fields)
-    )
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    plan = []  # (field, key in the given values or None, else what makes its value)
-    for f in fields:
-        if f.attname in values[0]:  # outcome_fields gives every row the same keys
-            plan.append((f, f.attname, None))
-        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            plan.append((f, None, timezone.now if isinstance(f, DateTimeField) else date.today))
-        else:
-            plan.append((f, None, f.get_default))
-    rows = []
-    for given in values:
-        row = []
-        for f, key, make in plan:
-            value = given[key] if make is None else make()
-            row.append(value if type(value) in _PLAIN else f.get_db_prep_save(value, connection))
-        rows.append(row)
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.executemany(head + "VALUES " + one, rows)
-            return
-        if connection.vendor == "postgresql":  # one array per column, as bulk_create does there
-            types = [f.db_type(connection).split("(")[0] for f in fields]
-            unnest = ", ".join(f"(%s)::{t}[]" for t in types)
-            for start in range(0, len(rows), INSERT_ROWS):
-                columns = zip(*rows[start : start + INSERT_ROWS], strict=True)
-                cursor.execute(f"{head}SELECT * FROM UNNEST({unnest})", [list(c) for c in columns])
-            return
-        for start in range(0, len(rows), INSERT_ROWS):
-            part = rows[start : start + INSERT_ROWS]
-            sql = head + "VALUES " + ", ".join([one] * len(part))
-            cursor.execute(sql, [v for r in part for v in r])
-
-
 def _insert_chunk(
-    chunk,
+    prepared: PreparedChunk,
     state: _Progress,
-    institution: Institution,
-    batch: ImportBatch,
-    actor: Actor,
+    institution_id: int,
+    maker: OutcomeRows,
     seen: set[str],
-    insert: bool,
+    learners: LearnerCache,
+    accept_valid: bool,
     rejected_writer,
 ) -> None:
-    checked, messages = [], {}
-    today = timezone.localdate()
-    for number, values in chunk:
-        result = check_row(values, today)
-        if isinstance(result, list):
-            for problem in result:
-                state.add(number, problem, messages)
-        else:
-            checked.append((number, result, f"file:{batch.file_sha256[:32]}:{number}"))
-    # References of rows inserted earlier are found in the table by match_rows' query (same
+    messages: dict[int, list[str]] = {}
+    state.rows = prepared.rows_read
+    for number, problem in prepared.problems:
+        state.add(number, problem, messages)
+    insert = accept_valid or not state.problem_count  # else all is rolled back: only check
+    # References of rows inserted earlier are found in the table by match_claims' query (same
     # transaction), so `seen` need only keep those of this chunk, or of rows not inserted: the
     # import's memory then stays flat instead of growing by a key for every row of the file.
     local = set() if insert else seen
-    matched, problems = match_rows(institution.pk, checked, local) if checked else ([], [])
+    pairs, problems = (
+        match_claims(institution_id, prepared.claims, local, learners)
+        if prepared.claims
+        else ([], [])
+    )
     for number, problem in problems:
         state.add(number, problem, messages)
-    if insert and matched:
-        _insert_outcomes(
-            [
-                outcome_fields(
-                    m,
-                    institution_id=institution.pk,
-                    source="upload",
-                    created_by_id=getattr(actor.user, "pk", None),
-                    batch_id=batch.pk,
-                )
-                for _n, m in matched
-            ]
-        )
-        state.accepted += len(matched)
+    if insert and pairs:
+        rows, column = [], maker.learner_column
+        for claim, learner_id in pairs:
+            row = prepared.rows[claim.number]
+            row[column] = learner_id
+            rows.append(row)
+        maker.insert(rows)
+        state.accepted += len(rows)
     if rejected_writer is not None:
-        for number, values in chunk:
+        for number, values in prepared.cells or ():
             if number in messages:
                 rejected_writer.writerow(
                     [number, *[values.get(c, "") for c in COLUMNS], " | ".join(messages[number])]
@@ -229,7 +175,9 @@ def import_outcomes(
                     )
                     writer = csv.writer(handle)
                     writer.writerow(["row", *COLUMNS, "problems"])
-                _stream(rows, state, institution, batch, actor, accept_valid, writer, progress)
+                _stream(
+                    rows, state, institution, batch, actor, accept_valid, writer, progress, path
+                )
             if state.problem_count and not accept_valid:
                 raise _RolledBack
             _finish(batch, state, rejected_file, actor)
@@ -249,52 +197,34 @@ def import_outcomes(
             },
         ) from None
     if recognise:
-        outcomes_deposited.send(sender=ImportBatch, batch_id=batch.pk)
+        outcomes_deposited.send(sender=ImportBatch, batch_id=batch.pk, rows=batch.rows_accepted)
     return ImportResult(batch)
 
 
-def _stream(rows, state, institution, batch, actor, accept_valid, writer, progress) -> None:
+def _stream(rows, state, institution, batch, actor, accept_valid, writer, progress, path):
+    source = ImportSource(
+        institution_id=institution.pk,
+        batch_id=batch.pk,
+        file_sha256=batch.file_sha256,
+        created_by_id=getattr(actor.user, "pk", None),
+        chunk=CHUNK,
+        keep_cells=writer is not None,
+    )
+    maker = OutcomeRows()
+
+    def read():
+        return prepared_chunks(rows, source, maker)
+
+    apart = path.stat().st_size >= READ_APART_BYTES and can_fork()
     seen: set[str] = set()
-    chunk: list = []
-    for number, values in rows:
-        state.rows += 1
-        if state.rows > settings.MAX_IMPORT_ROWS:
-            raise PayloadTooLarge(
-                _("The file has more than %(n)s rows. Split it into several files.")
-                % {"n": settings.MAX_IMPORT_ROWS}
-            )
-        chunk.append((number, values))
-        if len(chunk) == CHUNK:
+    learners = LearnerCache()
+    with larger_page_cache(maker.connection, IMPORT_PAGE_CACHE_KB if apart else 0):
+        for prepared in items_from_child(read) if apart else read():
             _insert_chunk(
-                chunk,
-                state,
-                institution,
-                batch,
-                actor,
-                seen,
-                accept_valid or not state.problem_count,
-                writer,
+                prepared, state, institution.pk, maker, seen, learners, accept_valid, writer
             )
-            chunk = []
             if progress:
                 progress(state.rows)
-    if chunk:
-        _insert_chunk(
-            chunk,
-            state,
-            institution,
-            batch,
-            actor,
-            seen,
-            accept_valid or not state.problem_count,
-            writer,
-        )
-    if progress:
-        progress(state.rows)
-    if state.rows == 0:
-        raise SpreadsheetRejected(
-            _("The file has a header row but no data rows."), code="spreadsheet.empty"
-        )
 
 
 def _finish(batch: ImportBatch, state: _Progress, rejected_file: Path | None, actor) -> None:

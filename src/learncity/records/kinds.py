@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 
 def gettext_noop(text: str) -> str:
     """Mark a label for translation extraction without importing Django (this module is pure)."""
@@ -41,6 +43,7 @@ OUTCOME_KINDS: dict[str, tuple[str, str, str]] = {
 SELF_REPORTABLE_KINDS = ("work_experience", "social_practice", "online_course", "culture_leisure")
 
 
+@lru_cache(maxsize=1024)  # a spreadsheet repeats a few spellings on every row
 def find_kind(value: str) -> str | None:
     """Find a kind by code, English or Chinese label, as typed in a form or spreadsheet."""
     value = value.strip()

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from learncity.identity.idnumbers import IdentityDocument, IdentityNumberError, check_document
 from learncity.records.kinds import default_category, find_kind
@@ -106,6 +107,11 @@ class CheckedOutcome:
     reference: str
 
 
+# The parsers below are pure and cached: a spreadsheet of a million rows repeats the same few
+# thousand dates, hours and results, and checking them was most of an import's reading time.
+
+
+@lru_cache(maxsize=8192)
 def parse_date(text: str) -> date:
     match = _DATE.match(text.strip())
     if not match:
@@ -113,6 +119,7 @@ def parse_date(text: str) -> date:
     return date(int(match[1]), int(match[2]), int(match[3]))
 
 
+@lru_cache(maxsize=4096)
 def parse_result(text: str) -> tuple[str, str] | None:
     """Return (result_type, value) or None when the text is no result LearnCity knows."""
     text = text.strip()
@@ -132,24 +139,28 @@ def parse_result(text: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=8192)
+def _parse_number(text: str, column: str, limit: Decimal) -> Decimal | RowProblem:
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return RowProblem(column, "not_a_number", (("value", text[:40]),))
+    if not number.is_finite() or number < 0:
+        return RowProblem(column, "negative", (("value", text[:40]),))
+    if number > limit:
+        return RowProblem(column, "too_large", (("value", text[:40]), ("limit", str(limit))))
+    return number.quantize(Decimal("0.1"))
+
+
 def _number(values: dict, column: str, limit: Decimal, problems: list) -> Decimal | None:
     text = values.get(column, "").strip()
     if not text:
         return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        problems.append(RowProblem(column, "not_a_number", (("value", text[:40]),)))
+    number = _parse_number(text, column, limit)
+    if isinstance(number, RowProblem):
+        problems.append(number)
         return None
-    if not number.is_finite() or number < 0:
-        problems.append(RowProblem(column, "negative", (("value", text[:40]),)))
-    elif number > limit:
-        problems.append(
-            RowProblem(column, "too_large", (("value", text[:40]), ("limit", str(limit))))
-        )
-    else:
-        return number.quantize(Decimal("0.1"))
-    return None
+    return number
 
 
 def _date(values: dict, column: str, today: date, problems: list) -> date | None:
@@ -167,28 +178,57 @@ def _date(values: dict, column: str, today: date, problems: list) -> date | None
     return value
 
 
-def _document(values: dict, today: date, problems: list) -> IdentityDocument | None:
+DOCUMENTS_REMEMBERED = 100_000  # per import: a file names the same learners again and again
+
+
+def _checked_document(values: dict, today: date) -> IdentityDocument | RowProblem:
     doc_type = ID_TYPE_ALIASES.get(values.get("id_type", "").strip())
     if doc_type is None:
-        problems.append(RowProblem("id_type", "unknown_id_type"))
-        return None
+        return RowProblem("id_type", "unknown_id_type")
     try:
         return check_document(
             doc_type, values.get("id_number", ""), today=today, country=values.get("id_country", "")
         )
     except IdentityNumberError as error:
         params = tuple((k, str(v)) for k, v in error.params.items())
-        problems.append(RowProblem("id_number", f"identity.{error.code}", params))
+        return RowProblem("id_number", f"identity.{error.code}", params)
+
+
+def _document(
+    values: dict, today: date, problems: list, remembered: dict | None
+) -> IdentityDocument | None:
+    """The row's checked document. With ``remembered`` (one import's memo), each distinct
+    (type, number, country) is checked once: the check is pure, and a file of a million rows
+    usually names a few thousand learners."""
+    if remembered is None:
+        found = _checked_document(values, today)
+    else:
+        key = (values.get("id_type", ""), values.get("id_number", ""), values.get("id_country", ""))
+        found = remembered.get(key)
+        if found is None:
+            if len(remembered) >= DOCUMENTS_REMEMBERED:
+                remembered.clear()
+            found = remembered[key] = _checked_document(values, today)
+    if isinstance(found, RowProblem):
+        problems.append(found)
         return None
+    return found
 
 
-def check_row(values: dict[str, str], today: date) -> CheckedOutcome | list[RowProblem]:
-    """Check one outcome; return it cleaned, or every problem found (not only the first)."""
+def check_row(
+    values: dict[str, str], today: date, remembered: dict | None = None
+) -> CheckedOutcome | list[RowProblem]:
+    """Check one outcome; return it cleaned, or every problem found (not only the first).
+
+    ``remembered``: a dict the caller keeps for one batch of rows, to check each identity
+    document once (see _document)."""
     problems: list[RowProblem] = [
         RowProblem(c, "required") for c in REQUIRED if not values.get(c, "").strip()
     ]
     missing = {p.column for p in problems}
-    document = _document(values, today, problems) if "id_number" not in missing else None
+    document = (
+        _document(values, today, problems, remembered) if "id_number" not in missing else None
+    )
     kind = find_kind(values.get("kind", "")) if "kind" not in missing else None
     if kind is None and "kind" not in missing:
         problems.append(RowProblem("kind", "unknown_kind", (("value", values["kind"][:40]),)))
