@@ -150,3 +150,31 @@ def outcome_values(learner_id: str, name: str = "王建国", **overrides) -> dic
     }
     values.update(overrides)
     return values
+
+
+@pytest.fixture
+def people(make_learner):
+    """Five registered learners, the ones the import tests' rows name."""
+    return [make_learner(name=f"学员{i}", id_number=valid_id(seq=200 + 2 * i)) for i in range(5)]
+
+
+@pytest.fixture
+def background_recognitions(monkeypatch):
+    """The threads large deposits start to decide their outcomes, so a test can join them."""
+    from learncity.creditbank import receivers
+
+    threads = []
+    real = receivers.recognise_in_background
+    monkeypatch.setattr(
+        receivers, "recognise_in_background", lambda batch_id: threads.append(real(batch_id))
+    )
+    return threads
+
+
+def rejected_lines(settings, batch) -> list[list[str]]:
+    """The rows of the rejected-rows file an accept-valid import wrote back."""
+    import csv
+    from pathlib import Path
+
+    rejected = Path(settings.MEDIA_ROOT) / "imports" / batch.rejected_file
+    return list(csv.reader(rejected.read_text(encoding="utf-8-sig").splitlines()))

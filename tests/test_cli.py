@@ -5,15 +5,9 @@ from typer.testing import CliRunner
 
 from learncity.cli import app
 
-from .conftest import valid_id
 from .test_import import good_rows, write_csv
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def people(make_learner):
-    return [make_learner(name=f"学员{i}", id_number=valid_id(seq=200 + 2 * i)) for i in range(5)]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,7 +13,7 @@ from learncity.records.importer import import_outcomes
 from learncity.records.models import ImportBatch, Outcome
 from learncity.records.spreadsheet import template_header
 
-from .conftest import valid_id
+from .conftest import rejected_lines, valid_id
 
 HEADER = template_header()
 
@@ -56,11 +56,6 @@ def write_xlsx(path: Path, rows) -> Path:
         sheet.append(r)
     workbook.save(path)
     return path
-
-
-@pytest.fixture
-def people(make_learner):
-    return [make_learner(name=f"学员{i}", id_number=valid_id(seq=200 + 2 * i)) for i in range(5)]
 
 
 def good_rows(people):
@@ -114,8 +109,7 @@ def test_accepting_valid_rows_returns_the_rejected_ones_as_a_file(
     path = write_csv(tmp_path / "outcomes.csv", rows)
     result = import_outcomes(system, institution, path, "outcomes.csv", accept_valid=True)
     assert (result.batch.rows_accepted, result.batch.rows_rejected) == (4, 1)
-    rejected = Path(settings.MEDIA_ROOT) / "imports" / result.batch.rejected_file
-    lines = list(csv.reader(rejected.read_text(encoding="utf-8-sig").splitlines()))
+    lines = rejected_lines(settings, result.batch)
     assert len(lines) == 2 and lines[1][0] == "4" and "冒名" in lines[1]
 
 

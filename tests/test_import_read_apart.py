@@ -2,26 +2,19 @@
 outcomes, reports and refusals as reading in one process, and nothing written when the reading
 process fails."""
 
-import csv
 import os
 import signal
-from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from learncity.errors import PayloadTooLarge, SpreadsheetRejected
 from learncity.records import importer, reader_process
 from learncity.records.importer import import_outcomes
 from learncity.records.models import ImportBatch, Outcome
 
-from .conftest import valid_id
+from .conftest import rejected_lines
 from .test_import import HEADER, good_rows, write_csv
-
-
-@pytest.fixture
-def people(make_learner):
-    return [make_learner(name=f"学员{i}", id_number=valid_id(seq=200 + 2 * i)) for i in range(5)]
-
 
 pytestmark = pytest.mark.django_db
 
@@ -112,8 +105,7 @@ def test_read_apart_writes_the_rejected_rows_back(
     path = write_csv(tmp_path / "x.csv", rows)
     result = import_outcomes(system, institution, path, "x.csv", accept_valid=True)
     assert (result.batch.rows_accepted, result.batch.rows_rejected) == (9, 1)
-    rejected = Path(settings.MEDIA_ROOT) / "imports" / result.batch.rejected_file
-    lines = list(csv.reader(rejected.read_text(encoding="utf-8-sig").splitlines()))
+    lines = rejected_lines(settings, result.batch)
     assert len(lines) == 2 and lines[1][0] == "8" and "冒名" in lines[1]
 
 
@@ -144,6 +136,11 @@ def test_a_reading_process_that_dies_leaves_nothing_half_written(
 
     monkeypatch.setattr(importer, "prepared_chunks", dying)
     path = write_csv(tmp_path / "x.csv", copies(people, 3))
-    with pytest.raises(reader_process.ReaderFailed):
+    with pytest.raises(reader_process.ReaderFailed) as caught:
         import_outcomes(system, institution, path, "x.csv")
+    assert caught.value.code == "spreadsheet.reader_failed"
+    with translation.override("en"):
+        assert "nothing was imported" in str(caught.value.message)
+    with translation.override("zh-hans"):
+        assert "未导入任何数据" in str(caught.value.message)
     assert Outcome.objects.count() == 0 and ImportBatch.objects.count() == 0

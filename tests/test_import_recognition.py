@@ -8,14 +8,7 @@ from learncity.creditbank.models import Recognition
 from learncity.records.importer import import_outcomes
 from learncity.records.models import Outcome
 
-from .conftest import valid_id
 from .test_import import good_rows, write_csv
-
-
-@pytest.fixture
-def people(make_learner):
-    return [make_learner(name=f"学员{i}", id_number=valid_id(seq=200 + 2 * i)) for i in range(5)]
-
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the background thread's connection
 
@@ -30,14 +23,10 @@ def test_a_small_import_is_decided_before_it_answers(tmp_path, system, instituti
 
 
 def test_a_large_import_is_decided_in_the_background(
-    tmp_path, system, institution, people, settings, monkeypatch
+    tmp_path, system, institution, people, settings, background_recognitions
 ):
     settings.RECOGNISE_INLINE_ROWS = 4
-    threads = []
-    real = receivers.recognise_in_background
-    monkeypatch.setattr(
-        receivers, "recognise_in_background", lambda batch_id: threads.append(real(batch_id))
-    )
+    threads = background_recognitions
     result = import_outcomes(
         system, institution, write_csv(tmp_path / "a.csv", good_rows(people)), "a.csv"
     )
@@ -49,16 +38,12 @@ def test_a_large_import_is_decided_in_the_background(
 
 
 def test_a_background_recognition_that_fails_leaves_the_outcomes_for_the_next_run(
-    tmp_path, system, institution, people, settings, monkeypatch, caplog
+    tmp_path, system, institution, people, settings, monkeypatch, caplog, background_recognitions
 ):
     from learncity.creditbank import engine
 
     settings.RECOGNISE_INLINE_ROWS = 4
-    threads = []
-    real = receivers.recognise_in_background
-    monkeypatch.setattr(
-        receivers, "recognise_in_background", lambda batch_id: threads.append(real(batch_id))
-    )
+    threads = background_recognitions
 
     def broken(**kwargs):
         raise OSError("disk full")

@@ -175,19 +175,14 @@ def test_an_officer_issues_an_api_key_that_is_shown_once(client, officer):
 
 @pytest.mark.django_db(transaction=True)  # the background recognition has its own connection
 def test_a_large_upload_says_its_credits_are_recognised_in_the_background(
-    client, officer, learner, settings, monkeypatch
+    client, officer, learner, settings, background_recognitions
 ):
-    from learncity.creditbank import receivers
     from learncity.creditbank.models import Recognition
 
     from .test_import import HEADER, row
 
     settings.RECOGNISE_INLINE_ROWS = 1
-    threads = []
-    real = receivers.recognise_in_background
-    monkeypatch.setattr(
-        receivers, "recognise_in_background", lambda batch_id: threads.append(real(batch_id))
-    )
+    threads = background_recognitions
     client.force_login(officer)
     lines = [",".join(HEADER)] + [
         ",".join(row(valid_id(seq=21), reference=f"R{i}")) for i in range(3)

@@ -19,6 +19,7 @@ from learncity.portal.forms import ApiKeyForm, OutcomeDepositForm, UploadForm
 from learncity.portal.helpers import actor, run_on_form
 from learncity.records.importer import import_outcomes
 from learncity.records.models import ImportBatch
+from learncity.records.reader_process import ReaderFailed
 from learncity.records.services import deposit_outcomes
 from learncity.records.spreadsheet import template_csv, template_xlsx
 
@@ -87,7 +88,7 @@ def upload(request):
                     upload_file.name,
                     accept_valid=form.cleaned_data["accept_valid"],
                 )
-            except (ValidationFailed, PayloadTooLarge) as refusal:
+            except (ValidationFailed, PayloadTooLarge, ReaderFailed) as refusal:
                 result = None
                 form.add_error(None, str(refusal.message))
                 if isinstance(refusal.details, dict):

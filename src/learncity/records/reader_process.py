@@ -15,9 +15,21 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator
 
+from django.utils.translation import gettext_lazy as _
 
-class ReaderFailed(RuntimeError):
+from learncity.errors import LearnCityError
+
+_READER_STOPPED = _(
+    "The file could not be read to the end, so nothing was imported. Upload it again; if this "
+    "happens again, tell the platform's administrators."
+)
+
+
+class ReaderFailed(LearnCityError):
     """The reading process stopped without saying why (killed, or its error would not pickle)."""
+
+    status = 500
+    code = "spreadsheet.reader_failed"
 
 
 def can_fork() -> bool:
@@ -35,7 +47,7 @@ def _child(make_items: Callable[[], Iterator], sender) -> None:
         try:
             sender.send(("error", error))
         except Exception:  # noqa: BLE001 - an error that does not pickle: send its text
-            sender.send(("error", ReaderFailed(traceback.format_exc())))
+            sender.send(("error", ReaderFailed(_READER_STOPPED, details=traceback.format_exc())))
     finally:
         sender.close()
 
@@ -53,7 +65,7 @@ def items_from_child(make_items: Callable[[], Iterator]) -> Iterator:
                 kind, payload = receiver.recv()
             except EOFError:
                 raise ReaderFailed(
-                    f"the file-reading process stopped (exit code {process.exitcode})"
+                    _READER_STOPPED, details={"exit_code": process.exitcode}
                 ) from None
             if kind == "end":
                 return
