@@ -68,13 +68,42 @@ def canonical(content: dict) -> bytes:
         and _PLAIN_TEXT(c["booked_on"] + c["category"] + c["type"])  # each part plain
     ):
         return canonical_json(content)
-    credits = format(c["credits"].normalize(), "f")
-    return (
-        f'{{"booked_on":"{c["booked_on"]}","category":"{c["category"]}",'
-        f'"credits":"{credits}","learner":{c["learner"]},"level":{c["level"]},'
-        f'"outcome":{c["outcome"]},"recognition":{c["recognition"]},"seq":{c["seq"]},'
-        f'"type":"{c["type"]}","year":{c["year"]}}}'
+    return canonical_entry(
+        c["booked_on"],
+        c["category"],
+        credits_text(c["credits"]),
+        c["learner"],
+        c["level"],
+        c["outcome"],
+        c["recognition"],
+        c["seq"],
+        c["type"],
+        c["year"],
     ).encode()
+
+
+def credits_text(credits: Decimal) -> str:
+    """How canonical JSON writes an amount."""
+    return format(credits.normalize(), "f")
+
+
+def plain_text(text: str) -> bool:
+    """True when canonical JSON writes this string as it is (no escaping needed)."""
+    return _PLAIN_TEXT(text) is not None
+
+
+def canonical_entry(
+    booked_on, category, credits, learner, level, outcome, recognition, seq, entry_type, year
+) -> str:
+    """The canonical JSON of a usual ledger entry, written directly: ints as ints, the strings
+    plain (see plain_text) and ``credits`` already credits_text. canonical() and the ledger's
+    batch writer both use it, so both hash the same text."""
+    return (
+        f'{{"booked_on":"{booked_on}","category":"{category}",'
+        f'"credits":"{credits}","learner":{learner},"level":{level},'
+        f'"outcome":{outcome},"recognition":{recognition},"seq":{seq},'
+        f'"type":"{entry_type}","year":{year}}}'
+    )
 
 
 def entry_hash(prev_hash: str, content: dict) -> str:

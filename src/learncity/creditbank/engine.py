@@ -28,7 +28,7 @@ from learncity.creditbank.rules import (
     fits_kind_and_issuer,
     fits_what_and_who,
 )
-from learncity.dbtuning import larger_page_cache
+from learncity.dbtuning import larger_page_cache, values_rows
 from learncity.institutions.models import Institution
 from learncity.records.models import Outcome
 
@@ -277,11 +277,11 @@ def undecided_outcomes(after: int = 0):
     return outcomes.exclude(Exists(current))
 
 
-def _write(book: RuleBook, decisions: list[Decision], replaced: list[int]) -> None:
+def _recognition_rows(book: RuleBook, decisions: list[Decision]) -> list[dict]:
+    """The Recognition rows of a chunk's decisions, built before its write transaction (on
+    SQLite every moment inside it is a moment the other workers cannot write)."""
     now = timezone.now()
-    if replaced:
-        Recognition.objects.filter(pk__in=replaced).update(is_current=False)
-    rows = [
+    return [
         {
             "outcome_id": d.outcome_id,
             "learner_id": d.learner_id,
@@ -296,14 +296,23 @@ def _write(book: RuleBook, decisions: list[Decision], replaced: list[int]) -> No
         }
         for d in decisions
     ]
+
+
+def _write(decisions: list[Decision], rows: list[dict], replaced: list[int]) -> None:
+    """Store a chunk's recognitions (``rows``, from _recognition_rows) and the ledger entries of
+    those that carry credits; inside the chunk's transaction."""
+    if replaced:
+        Recognition.objects.filter(pk__in=replaced).update(is_current=False)
     paying = [d for d in decisions if d.rule and d.credits]
     pks = ledger.new_pks(Recognition, len(rows))
     if pks is not None:
         for row, pk in zip(rows, pks, strict=True):
             row["id"] = pk
-    ledger.insert_rows(Recognition, rows)
+    made = ledger.insert_rows(Recognition, rows, keys=pks is None)
+    if pks is None and made is not None:
+        pks = made
     if pks is not None:
-        recognition_of = {row["outcome_id"]: row["id"] for row in rows}
+        recognition_of = {row["outcome_id"]: pk for row, pk in zip(rows, pks, strict=True)}
     else:  # each outcome has at most one current recognition (a constraint): the one just made
         recognition_of = dict(
             ledger.select_in(
@@ -365,7 +374,7 @@ def _recognise_chunks(book, institutions, report, outcome_filter, dry_run, progr
         if share is not None:
             column = f'"{Outcome._meta.db_table}"."learner_id"'
             chunk = chunk.extra(where=[f"{column} %% %s = %s"], params=[share[1], share[0]])
-        rows = list(chunk.order_by("pk").values_list(*OUTCOME_FIELDS)[:CHUNK])
+        rows = values_rows(chunk.order_by("pk").values_list(*OUTCOME_FIELDS)[:CHUNK])
         if not rows:
             break
         last_id = rows[-1][0]
@@ -374,8 +383,9 @@ def _recognise_chunks(book, institutions, report, outcome_filter, dry_run, progr
         report.recognised += sum(1 for d in decisions if d.rule)
         report.to_review += sum(1 for d in decisions if not d.rule)
         if not dry_run:
+            rows = _recognition_rows(book, decisions)
             with transaction.atomic():
-                _write(book, decisions, [])
+                _write(decisions, rows, [])
         if progress:
             progress(report.examined)
 
@@ -416,7 +426,8 @@ def reevaluate_waiting(
                     .values_list("pk", flat=True)
                 )
                 moving = [(rid, d) for rid, d in moving if rid in still]
-                _write(book, [d for _r, d in moving], [rid for rid, _d in moving])
+                decisions = [d for _r, d in moving]
+                _write(decisions, _recognition_rows(book, decisions), [rid for rid, _d in moving])
         if progress:
             progress(report.examined)
     return report

@@ -7,6 +7,7 @@ and the unique (learner, seq) constraint is the last guard.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -22,7 +23,10 @@ from learncity.creditbank.chain import (
     GENESIS,
     ChainedEntry,
     ChainProblem,
+    canonical_entry,
+    credits_text,
     entry_hash,
+    plain_text,
     verify_account,
 )
 from learncity.creditbank.models import LedgerEntry
@@ -94,7 +98,18 @@ def select_in(model, sql: str, column: str, ids: list, *, lock: bool = False) ->
 
 
 def lock_learners(learner_ids: Iterable[int]) -> None:
-    """Lock the learners' rows, as select_for_update().filter(pk__in=...) would."""
+    """Lock the learners' rows, as select_for_update().filter(pk__in=...) would.
+
+    Where the database has no row locks (SQLite) there is nothing to take: its writers are
+    serialised by the IMMEDIATE transaction itself, and the plain SELECT select_for_update()
+    would run there only costs a batch time while it holds the one write lock."""
+    connection = connections[router.db_for_write(Learner)]
+    if not connection.features.has_select_for_update:
+        if connection.get_autocommit():
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
+        return
     ids = sorted(set(learner_ids))
     if ids:
         select_in(
@@ -143,22 +158,22 @@ def new_pks(model, count: int) -> list[int] | None:
 
 def _prepared(field, values: list, connection) -> list:
     """The column's values as bulk_create's compiler would send them: plain ones unchanged,
-    the others through the field's get_db_prep_save — once per object, and once per decimal
-    written the same way (Decimal('3.0') and Decimal('3') stay apart)."""
-    if set(map(type, values)) <= _PLAIN_TYPES:  # the common case, checked at C speed
+    the others through the field's get_db_prep_save — once per distinct value, then mapped
+    back at C speed. Decimals are told apart by value (equal amounts are stored alike in a
+    fixed-scale column, and a batch makes a fresh Decimal per entry), other objects by
+    identity (a batch shares one timestamp and one explanation dict per kind of decision)."""
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN_TYPES:  # the common case, checked at C speed
         return values
-    seen: dict = {}
-    out = []
-    for v in values:
-        if type(v) in _PLAIN:
-            out.append(v)
-            continue
-        key = (Decimal, str(v)) if type(v) is Decimal else id(v)
-        ready = seen.get(key, seen)
-        if ready is seen:
-            ready = seen[key] = _copy_ready(field.get_db_prep_save(v, connection))
-        out.append(ready)
-    return out
+    if kinds <= {Decimal, type(None)}:
+        ready = {v: field.get_db_prep_save(v, connection) for v in set(values)}
+        return list(map(ready.__getitem__, values))
+    objects = {id(v): v for v in values}  # the list keeps them alive, so ids stay theirs
+    ready = {
+        key: v if type(v) in _PLAIN else _copy_ready(field.get_db_prep_save(v, connection))
+        for key, v in objects.items()
+    }
+    return list(map(ready.__getitem__, map(id, values)))
 
 
 def _copy_ready(value):
@@ -170,9 +185,12 @@ def _copy_ready(value):
     return (dumps or json.dumps)(value.obj)
 
 
-def insert_rows(model, rows: list[dict]) -> None:
+def insert_rows(model, rows: list[dict], *, keys: bool = False) -> list[int] | None:
     """Insert rows as ``bulk_create([model(**row) ...])`` would, only faster; every row has the
-    same keys (attnames). Keys given (see new_pks) are used, otherwise none are returned.
+    same keys (attnames). Keys given (see new_pks) are used. With ``keys`` (and no keys given),
+    the new rows' keys in row order on SQLite: inside the caller's IMMEDIATE transaction
+    nobody else inserts and the key is AUTOINCREMENT, so one executemany's keys are
+    consecutive and end at last_insert_rowid(). Elsewhere None: draw them first with new_pks.
 
     Like records.importer._insert_outcomes: each field gets the value given, else its default
     (``now`` for auto_now fields, the same for the whole call), and every value that is not a
@@ -182,7 +200,7 @@ def insert_rows(model, rows: list[dict]) -> None:
     PostgreSQL takes them by COPY, other databases by multi-row INSERTs.
     """
     if not rows:
-        return
+        return [] if keys else None
     connection = connections[router.db_for_write(model)]
     now = timezone.now()
     fields, columns = [], []
@@ -207,6 +225,12 @@ def insert_rows(model, rows: list[dict]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES {one}", values)
+            if keys and model._meta.pk.attname not in rows[0]:
+                if connection.get_autocommit():
+                    raise TransactionManagementError("new keys are only known in a transaction")
+                cursor.execute("SELECT last_insert_rowid()")
+                last = cursor.fetchone()[0]
+                return list(range(last - len(rows) + 1, last + 1))
         elif connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as stream:
                 for row in values:
@@ -231,23 +255,12 @@ def append(drafts: list[Draft]) -> int:
     lock_learners(learner_ids)
     heads = _heads(learner_ids)
     today = timezone.localdate()
+    hashing = _Hashing(str(today))
     rows = []
     for d in drafts:
         seq, prev = heads.get(d.learner_id, (0, GENESIS))
         seq += 1
-        body = content(
-            d.learner_id,
-            seq,
-            d.entry_type,
-            d.outcome_id,
-            d.recognition_id,
-            d.category,
-            d.level,
-            d.credits,
-            d.year,
-            today,
-        )
-        digest = entry_hash(prev, body)
+        credits, digest = hashing.entry(d, seq, prev)
         rows.append(
             {
                 "learner_id": d.learner_id,
@@ -257,7 +270,7 @@ def append(drafts: list[Draft]) -> int:
                 "recognition_id": d.recognition_id,
                 "category": d.category,
                 "level": d.level,
-                "credits": body["credits"],
+                "credits": credits,
                 "year": d.year,
                 "booked_on": today,
                 "prev_hash": prev,
@@ -267,6 +280,50 @@ def append(drafts: list[Draft]) -> int:
         heads[d.learner_id] = (seq, digest)
     insert_rows(LedgerEntry, rows)
     return len(rows)
+
+
+_TENTH = Decimal("0.1")
+
+
+class _Hashing:
+    """entry_hash(prev, content(...)) for one append, without a dict per entry: a batch hashes
+    millions of entries while it holds the write lock. Amounts and texts repeat, so their
+    canonical forms are worked out once; anything unusual goes the long way."""
+
+    def __init__(self, booked_on: str):
+        self.booked_on = booked_on
+        self.amounts: dict = {}
+        self.plain: dict[str, bool] = {}
+
+    def entry(self, d: Draft, seq: int, prev: str) -> tuple[Decimal, str]:
+        amount = self.amounts.get(d.credits)
+        if amount is None:
+            quantized = Decimal(d.credits).quantize(_TENTH)
+            amount = self.amounts[d.credits] = (quantized, credits_text(quantized))
+        usual = (
+            type(d.learner_id) is type(d.outcome_id) is type(d.recognition_id) is int
+            and type(d.level) is type(d.year) is int
+            and self._plain(d.category)
+            and self._plain(d.entry_type)
+            and self._plain(self.booked_on)
+        )
+        if not usual:
+            body = content(
+                d.learner_id, seq, d.entry_type, d.outcome_id, d.recognition_id,
+                d.category, d.level, d.credits, d.year, self.booked_on,
+            )  # fmt: skip
+            return amount[0], entry_hash(prev, body)
+        text = canonical_entry(
+            self.booked_on, d.category, amount[1], d.learner_id, d.level,
+            d.outcome_id, d.recognition_id, seq, d.entry_type, d.year,
+        )  # fmt: skip
+        return amount[0], hashlib.sha256((prev + text).encode()).hexdigest()
+
+    def _plain(self, text) -> bool:
+        found = self.plain.get(text)
+        if found is None:
+            found = self.plain[text] = type(text) is str and plain_text(text)
+        return found
 
 
 FIELDS = (
