@@ -28,7 +28,7 @@ from learncity.creditbank.rules import (
     fits_kind_and_issuer,
     fits_what_and_who,
 )
-from learncity.dbtuning import larger_page_cache, values_rows
+from learncity.dbtuning import batch_settings, values_rows
 from learncity.institutions.models import Institution
 from learncity.records.models import Outcome
 
@@ -37,6 +37,8 @@ CHUNK = 5000
 # are written at random places. At 3,000,000 outcomes, 256 MB together with a memory map made
 # the batch 17 % faster (bench/README.md); 128 MB keeps three workers under half a gigabyte.
 BATCH_PAGE_CACHE_KB = 128 << 10
+# SQLite log pages between automatic checkpoints in a large batch (see dbtuning.batch_settings).
+BATCH_CHECKPOINT_PAGES = 100_000
 SHORTLISTS = 200_000  # at most this many (kind, code, institution) shortlists kept per book
 OUTCOME_FIELDS = (
     "pk",
@@ -349,18 +351,19 @@ def recognise_undecided(
     dry_run=False,
     progress: Callable[[int], None] | None = None,
     share: tuple[int, int] | None = None,
-    page_cache_kb: int = 0,
+    large: bool = False,
 ) -> RunReport:
     """Decide every recorded outcome that has no decision yet.
 
     With ``share=(k, n)`` only the outcomes of learners whose id is k modulo n: n processes
     with different k then never touch the same learner's ledger chain (see parallel.py).
-    ``page_cache_kb``: SQLite page cache for a large batch (BATCH_PAGE_CACHE_KB), not for a
-    deposit of a few outcomes.
+    ``large``: a batch of many chunks, for which SQLite gets a larger page cache and fewer log
+    checkpoints (dbtuning.batch_settings); not for a deposit of a few outcomes.
     """
     book = book or RuleBook.published()
     institutions, report = _institutions(), RunReport(dry_run=dry_run)
-    with larger_page_cache(connection, page_cache_kb):
+    settings = (BATCH_PAGE_CACHE_KB, BATCH_CHECKPOINT_PAGES) if large else (0, 0)
+    with batch_settings(connection, *settings):
         _recognise_chunks(book, institutions, report, outcome_filter, dry_run, progress, share)
     return report
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.db import connection, connections
 
-from learncity.creditbank.engine import BATCH_PAGE_CACHE_KB, RunReport, recognise_undecided
+from learncity.creditbank.engine import RunReport, recognise_undecided
 
 POLL_SECONDS = 0.5
 
@@ -73,7 +73,7 @@ def _worker(share: tuple[int, int], dry_run: bool, outcome_filter, messages) -> 
             progress=progress,
             share=share,
             outcome_filter=outcome_filter,
-            page_cache_kb=BATCH_PAGE_CACHE_KB,
+            large=True,
         )
         report.cpu_seconds = time.process_time() - started + _backend_cpu_seconds()
         messages.put(("done", share[0], report))
@@ -102,7 +102,7 @@ def recognise_in_parallel(
             dry_run=dry_run,
             progress=progress,
             outcome_filter=outcome_filter,
-            page_cache_kb=BATCH_PAGE_CACHE_KB,
+            large=True,
         )
     connections.close_all()  # the children must open their own connections
     context = multiprocessing.get_context("fork")

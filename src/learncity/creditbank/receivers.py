@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connections
 from django.dispatch import receiver
 
-from learncity.creditbank.engine import BATCH_PAGE_CACHE_KB, recognise_undecided
+from learncity.creditbank.engine import recognise_undecided
 from learncity.records.signals import outcomes_deposited
 
 log = logging.getLogger(__name__)
@@ -44,9 +44,7 @@ def recognise_in_background(batch_id: int) -> threading.Thread:
 
 def _recognise_batch(batch_id: int) -> None:
     try:
-        report = recognise_undecided(
-            outcome_filter={"batch_id": batch_id}, page_cache_kb=BATCH_PAGE_CACHE_KB
-        )
+        report = recognise_undecided(outcome_filter={"batch_id": batch_id}, large=True)
         log.info(
             "import batch %s: %s outcomes recognised, %s to review",
             batch_id,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from learncity.access import Actor
 from learncity.audit.services import record
-from learncity.dbtuning import larger_page_cache
+from learncity.dbtuning import batch_settings
 from learncity.errors import PayloadTooLarge, SpreadsheetRejected
 from learncity.institutions.models import Institution
 from learncity.records.import_reading import ImportSource, PreparedChunk, prepared_chunks
@@ -218,7 +218,7 @@ def _stream(rows, state, institution, batch, actor, accept_valid, writer, progre
     apart = path.stat().st_size >= READ_APART_BYTES and can_fork()
     seen: set[str] = set()
     learners = LearnerCache()
-    with larger_page_cache(maker.connection, IMPORT_PAGE_CACHE_KB if apart else 0):
+    with batch_settings(maker.connection, IMPORT_PAGE_CACHE_KB if apart else 0):
         for prepared in items_from_child(read) if apart else read():
             _insert_chunk(
                 prepared, state, institution.pk, maker, seen, learners, accept_valid, writer
