@@ -375,6 +375,7 @@ def test_the_batch_in_two_processes_decides_every_outcome_once(
     _deposit_for_batch(system, institution, make_learner, 9)
     publish(admin_actor)
     monkeypatch.setattr(engine, "CHUNK", 2)  # several chunks per worker (forked: inherited)
+    monkeypatch.setattr(engine, "SHARE_STRIPE", 1)  # so both workers have learners here
     seen = []
     report = parallel.recognise_in_parallel(2, progress=seen.append)
     assert (report.workers, report.examined, report.recognised, report.to_review) == (2, 9, 6, 3)
@@ -402,6 +403,7 @@ def test_a_failing_batch_worker_is_reported_and_a_rerun_finishes_the_work(
         raise RuntimeError("power cut")
 
     monkeypatch.setattr(engine, "_write", power_cut)
+    monkeypatch.setattr(engine, "SHARE_STRIPE", 1)
     with pytest.raises(parallel.WorkerFailed, match="power cut"):
         parallel.recognise_in_parallel(2)
     assert Recognition.objects.count() == 0  # each chunk is all or nothing

@@ -39,6 +39,11 @@ CHUNK = 5000
 BATCH_PAGE_CACHE_KB = 128 << 10
 # SQLite log pages between automatic checkpoints in a large batch (see dbtuning.batch_settings).
 BATCH_CHECKPOINT_PAGES = 100_000
+# Learners a worker of a parallel batch takes in one block (see recognise_undecided's share).
+# Blocks rather than every n-th learner: each worker then changes its own part of the ledger's
+# and the recognitions' learner indexes, which fits its page cache, where with every n-th
+# learner each worker touched every page (bench/README.md).
+SHARE_STRIPE = 4096
 SHORTLISTS = 200_000  # at most this many (kind, code, institution) shortlists kept per book
 OUTCOME_FIELDS = (
     "pk",
@@ -355,8 +360,10 @@ def recognise_undecided(
 ) -> RunReport:
     """Decide every recorded outcome that has no decision yet.
 
-    With ``share=(k, n)`` only the outcomes of learners whose id is k modulo n: n processes
-    with different k then never touch the same learner's ledger chain (see parallel.py).
+    With ``share=(k, n)`` only the outcomes of learners in every n-th block of SHARE_STRIPE
+    consecutive ids, starting with block k: n processes with different k then never touch the
+    same learner's ledger chain (see parallel.py), nor, but at block edges, the same pages of
+    the indexes that lead with the learner.
     ``large``: a batch of many chunks, for which SQLite gets a larger page cache and fewer log
     checkpoints (dbtuning.batch_settings); not for a deposit of a few outcomes.
     """
@@ -376,7 +383,9 @@ def _recognise_chunks(book, institutions, report, outcome_filter, dry_run, progr
             chunk = chunk.filter(**outcome_filter)
         if share is not None:
             column = f'"{Outcome._meta.db_table}"."learner_id"'
-            chunk = chunk.extra(where=[f"{column} %% %s = %s"], params=[share[1], share[0]])
+            chunk = chunk.extra(
+                where=[f"({column} / %s) %% %s = %s"], params=[SHARE_STRIPE, share[1], share[0]]
+            )
         rows = values_rows(chunk.order_by("pk").values_list(*OUTCOME_FIELDS)[:CHUNK])
         if not rows:
             break

@@ -83,7 +83,11 @@ class Recognition(models.Model):
     METHODS = [("standard", _("By a published standard")), ("review", _("By reviewers"))]
 
     outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="recognitions")
-    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="recognitions")
+    # The outcome's learner, copied for the learner's pages (indexed). No foreign-key check of
+    # its own: the outcome's key is checked, and its learner is.
+    learner = models.ForeignKey(
+        Learner, on_delete=models.PROTECT, related_name="recognitions", db_constraint=False
+    )
     # Few indexes on purpose: the batch writes a million recognitions a minute. Status is led
     # by recognition_queue; reviewers, standards and appeals are looked up rarely (appeals
     # through the partial index below, which holds appeals only).
@@ -179,13 +183,22 @@ class LedgerEntry(models.Model):
 
     TYPES = [("credit", _("Credit")), ("reversal", _("Reversal"))]
 
-    # The learner is covered by unique_ledger_seq, which leads with it.
+    # The learner and the outcome are the recognition's, copied so an account's chain and an
+    # outcome's entries are read without a join; only the recognition's key is checked by the
+    # database (it checks the outcome's, which checks the learner's). The learner is covered by
+    # unique_ledger_seq, which leads with it.
     learner = models.ForeignKey(
-        Learner, on_delete=models.PROTECT, related_name="ledger", db_index=False
+        Learner,
+        on_delete=models.PROTECT,
+        related_name="ledger",
+        db_index=False,
+        db_constraint=False,
     )
     seq = models.PositiveIntegerField()
     entry_type = models.CharField(_("type"), max_length=10, choices=TYPES)
-    outcome = models.ForeignKey(Outcome, on_delete=models.PROTECT, related_name="+")
+    outcome = models.ForeignKey(
+        Outcome, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     recognition = models.ForeignKey(
         Recognition, on_delete=models.PROTECT, related_name="ledger_entries"
     )

@@ -1,9 +1,10 @@
 """The recognition batch in several processes, so a multi-core machine uses every core.
 
-Each worker process takes one share of the learners (learner id modulo the number of
-workers) and runs the ordinary batch on it (`engine.recognise_undecided(share=...)`): workers
-never lock the same learner or extend the same ledger chain, so they do not wait for each
-other on PostgreSQL, and on SQLite they overlap deciding with the other's writing. Each chunk is
+Each worker process takes one share of the learners (every n-th block of consecutive learner
+ids, engine.SHARE_STRIPE to a block) and runs the ordinary batch on it
+(`engine.recognise_undecided(share=...)`): workers never lock the same learner or extend the
+same ledger chain, so they do not wait for each other on PostgreSQL, and on SQLite they overlap
+deciding with the other's writing. Each chunk is
 still one transaction, so a crash in any worker loses at most its chunk in flight and a re-run
 finishes the rest. Python's GIL is why these are processes and not threads.
 """
