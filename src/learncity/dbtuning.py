@@ -1,4 +1,6 @@
-"""Database settings that only long batch work needs, applied around it and then undone."""
+"""What only long batch work needs from the database: SQLite settings applied around it and
+then undone (batch_settings), and reading many rows without converting each value anew
+(values_rows)."""
 
 from __future__ import annotations
 

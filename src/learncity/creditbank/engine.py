@@ -311,13 +311,7 @@ def _write(decisions: list[Decision], rows: list[dict], replaced: list[int]) -> 
     if replaced:
         Recognition.objects.filter(pk__in=replaced).update(is_current=False)
     paying = [d for d in decisions if d.rule and d.credits]
-    pks = ledger.new_pks(Recognition, len(rows))
-    if pks is not None:
-        for row, pk in zip(rows, pks, strict=True):
-            row["id"] = pk
-    made = ledger.insert_rows(Recognition, rows, keys=pks is None)
-    if pks is None and made is not None:
-        pks = made
+    pks = ledger.insert_rows(Recognition, rows, keys=True)
     if pks is not None:
         recognition_of = {row["outcome_id"]: pk for row, pk in zip(rows, pks, strict=True)}
     else:  # each outcome has at most one current recognition (a constraint): the one just made

@@ -87,10 +87,7 @@ def select_in(model, sql: str, column: str, ids: list, *, lock: bool = False) ->
         where, params = f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
     sql = sql.format(**{"in": where})
     if lock and connection.features.has_select_for_update:
-        if connection.get_autocommit() and connection.features.supports_transactions:
-            raise TransactionManagementError(
-                "select_for_update cannot be used outside of a transaction."
-            )
+        _require_transaction(connection, "select_for_update")
         sql += " " + connection.ops.for_update_sql()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -105,10 +102,7 @@ def lock_learners(learner_ids: Iterable[int]) -> None:
     would run there only costs a batch time while it holds the one write lock."""
     connection = connections[router.db_for_write(Learner)]
     if not connection.features.has_select_for_update:
-        if connection.get_autocommit():
-            raise TransactionManagementError(
-                "select_for_update cannot be used outside of a transaction."
-            )
+        _require_transaction(connection, "select_for_update")
         return
     ids = sorted(set(learner_ids))
     if ids:
@@ -140,14 +134,14 @@ _NO_DUMPS = object()
 INSERT_ROWS = 1000  # rows per multi-row INSERT where there is neither executemany nor COPY
 
 
-def new_pks(model, count: int) -> list[int] | None:
-    """`count` fresh primary keys from the table's own sequence (PostgreSQL), in ascending
-    order, for rows inserted with their key given; None where the database has no sequence."""
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql":
-        return None
-    if count == 0:
-        return []
+def _require_transaction(connection, what: str) -> None:
+    """Refuse, as Django refuses select_for_update, what only means something inside one."""
+    if connection.get_autocommit() and connection.features.supports_transactions:
+        raise TransactionManagementError(f"{what} cannot be used outside of a transaction.")
+
+
+def _new_pks(connection, model, count: int) -> list[int]:
+    """`count` fresh primary keys from the table's own sequence (PostgreSQL), ascending."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -187,10 +181,11 @@ def _copy_ready(value):
 
 def insert_rows(model, rows: list[dict], *, keys: bool = False) -> list[int] | None:
     """Insert rows as ``bulk_create([model(**row) ...])`` would, only faster; every row has the
-    same keys (attnames). Keys given (see new_pks) are used. With ``keys`` (and no keys given),
-    the new rows' keys in row order on SQLite: inside the caller's IMMEDIATE transaction
-    nobody else inserts and the key is AUTOINCREMENT, so one executemany's keys are
-    consecutive and end at last_insert_rowid(). Elsewhere None: draw them first with new_pks.
+    same keys (attnames). With ``keys``, returns the new rows' keys in row order (inside a
+    transaction): PostgreSQL draws them from the table's sequence first and copies them in;
+    on SQLite nobody else inserts inside the caller's IMMEDIATE transaction and the key is
+    AUTOINCREMENT, so one executemany's keys are consecutive and end at last_insert_rowid().
+    Other databases return None.
 
     Like records.importer._insert_outcomes: each field gets the value given, else its default
     (``now`` for auto_now fields, the same for the whole call), and every value that is not a
@@ -202,6 +197,12 @@ def insert_rows(model, rows: list[dict], *, keys: bool = False) -> list[int] | N
     if not rows:
         return [] if keys else None
     connection = connections[router.db_for_write(model)]
+    if keys:
+        _require_transaction(connection, "new keys")
+    pks = None
+    if keys and connection.vendor == "postgresql":
+        pks = _new_pks(connection, model, len(rows))
+        rows = [row | {model._meta.pk.attname: pk} for row, pk in zip(rows, pks, strict=True)]
     now = timezone.now()
     fields, columns = [], []
     for f in model._meta.concrete_fields:
@@ -225,9 +226,7 @@ def insert_rows(model, rows: list[dict], *, keys: bool = False) -> list[int] | N
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES {one}", values)
-            if keys and model._meta.pk.attname not in rows[0]:
-                if connection.get_autocommit():
-                    raise TransactionManagementError("new keys are only known in a transaction")
+            if keys:
                 cursor.execute("SELECT last_insert_rowid()")
                 last = cursor.fetchone()[0]
                 return list(range(last - len(rows) + 1, last + 1))
@@ -242,6 +241,7 @@ def insert_rows(model, rows: list[dict], *, keys: bool = False) -> list[int] | N
                     f"INSERT INTO {table} ({names}) VALUES " + ", ".join([one] * len(part)),
                     [v for r in part for v in r],
                 )
+    return pks
 
 
 def append(drafts: list[Draft]) -> int:
@@ -294,6 +294,7 @@ class _Hashing:
         self.booked_on = booked_on
         self.amounts: dict = {}
         self.plain: dict[str, bool] = {}
+        self.usual_day = self._plain(booked_on)
 
     def entry(self, d: Draft, seq: int, prev: str) -> tuple[Decimal, str]:
         amount = self.amounts.get(d.credits)
@@ -301,11 +302,11 @@ class _Hashing:
             quantized = Decimal(d.credits).quantize(_TENTH)
             amount = self.amounts[d.credits] = (quantized, credits_text(quantized))
         usual = (
-            type(d.learner_id) is type(d.outcome_id) is type(d.recognition_id) is int
+            self.usual_day
+            and type(d.learner_id) is type(d.outcome_id) is type(d.recognition_id) is int
             and type(d.level) is type(d.year) is int
             and self._plain(d.category)
             and self._plain(d.entry_type)
-            and self._plain(self.booked_on)
         )
         if not usual:
             body = content(
