@@ -202,14 +202,15 @@ def insert_rows(model, rows: list[dict], *, keys: bool = False) -> list[int] | N
     pks = None
     if keys and connection.vendor == "postgresql":
         pks = _new_pks(connection, model, len(rows))
-        rows = [row | {model._meta.pk.attname: pk} for row, pk in zip(rows, pks, strict=True)]
     now = timezone.now()
     fields, columns = [], []
     for f in model._meta.concrete_fields:
         if f.attname in rows[0]:
             column = _prepared(f, [row[f.attname] for row in rows], connection)
         elif f.primary_key:
-            continue
+            if pks is None:
+                continue
+            column = pks
         else:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 value = now if isinstance(f, DateTimeField) else date.today()
